@@ -1,0 +1,113 @@
+// Renders the study report as Markdown that reads well on a code host. All numbers come from the
+// StudyReport record (also written as JSON), and image links are relative to the report folder.
+using System.Globalization;
+using System.Text;
+
+namespace MnistBn.Training.Report;
+
+internal static class MarkdownReport
+{
+    public static string Render(StudyReport report, string reportDirectory)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Batch Normalization on MNIST: LeNet with and without BN").AppendLine();
+        md.AppendLine($"Produced by `{report.Command}` on {report.CreatedUtc:yyyy-MM-dd HH:mm} UTC " +
+                      $"in {Seconds(report.TotalSeconds)} in all; config hash `{report.ConfigHash}`.").AppendLine();
+        AppendResults(md, report);
+        AppendPlots(md);
+        AppendHistory(md, report);
+        foreach (var variant in report.Variants)
+            AppendVariant(md, variant, reportDirectory);
+        AppendMachine(md, report.Machine);
+        return md.ToString();
+    }
+
+    private static void AppendResults(StringBuilder md, StudyReport report)
+    {
+        md.AppendLine("## Results").AppendLine();
+        md.AppendLine("Test set: the 10,000 MNIST test images. *Eager* is the TorchSharp model in eval mode; *ONNX/ML.NET* is the " +
+                      "exported file (BN folded) scored through the ML.NET pipeline that apps embed. The reference study " +
+                      "(Keras, same LeNet, 20 epochs, batch 128) published the last three columns.").AppendLine();
+        md.AppendLine("| variant | training time | test loss (eager) | test accuracy (eager) | test loss (ONNX/ML.NET) | test accuracy (ONNX/ML.NET) | eager ≠ ONNX | reference time | reference loss | reference accuracy |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var v in report.Variants)
+        {
+            var reference = ReferenceStudy.For(v.Variant);
+            md.AppendLine($"| {Label(v.Variant)} | {Seconds(v.TrainingSeconds)} | {F(v.Eager.Loss, 4)} | {Percent(v.Eager.Accuracy)} | " +
+                          $"{F(v.OnnxMlNet.Loss, 4)} | {Percent(v.OnnxMlNet.Accuracy)} | {v.Disagreements} of {v.OnnxMlNet.Count:N0} | " +
+                          $"{(reference is null ? "–" : Seconds(reference.TrainingSeconds))} | {(reference is null ? "–" : F(reference.TestLoss, 4))} | " +
+                          $"{(reference is null ? "–" : Percent(reference.TestAccuracy))} |");
+        }
+        md.AppendLine();
+    }
+
+    private static void AppendPlots(StringBuilder md)
+    {
+        md.AppendLine("## Training curves").AppendLine();
+        md.AppendLine("Solid: training set (augmented, running average over the epoch); dashed: test set after the epoch. " +
+                      "SVG versions sit beside the PNGs.").AppendLine();
+        md.AppendLine($"![accuracy per epoch]({ReportFiles.AccuracyPlot}.png)").AppendLine();
+        md.AppendLine($"![loss per epoch]({ReportFiles.LossPlot}.png)").AppendLine();
+    }
+
+    private static void AppendHistory(StringBuilder md, StudyReport report)
+    {
+        md.AppendLine("### Test accuracy per epoch").AppendLine();
+        md.AppendLine("| epoch | " + string.Join(" | ", report.Variants.Select(v => Label(v.Variant))) + " |");
+        md.AppendLine("| ---: | " + string.Join(" | ", report.Variants.Select(_ => "---:")) + " |");
+        var epochs = report.Variants.Max(v => v.History.Count);
+        for (var e = 0; e < epochs; e++)
+        {
+            var cells = report.Variants.Select(v => e < v.History.Count ? Percent(v.History[e].TestAccuracy) : "");
+            md.AppendLine($"| {e + 1} | {string.Join(" | ", cells)} |");
+        }
+        md.AppendLine();
+    }
+
+    private static void AppendVariant(StringBuilder md, VariantReport v, string reportDirectory)
+    {
+        md.AppendLine($"## {Label(v.Variant)}: ONNX/ML.NET evaluation").AppendLine();
+        md.AppendLine($"Model: `{v.ModelPath}`. Confusion matrix (rows: true digit, columns: predicted):").AppendLine();
+        md.AppendLine("| true \\ predicted | " + string.Join(" | ", Enumerable.Range(0, 10)) + " | recall |");
+        md.AppendLine("| ---: | " + string.Join(" | ", Enumerable.Range(0, 11).Select(_ => "---:")) + " |");
+        for (var row = 0; row < v.ConfusionMatrix.Length; row++)
+        {
+            var cells = v.ConfusionMatrix[row].Select((n, col) => col == row ? $"**{n}**" : n.ToString(CultureInfo.InvariantCulture));
+            md.AppendLine($"| {row} | {string.Join(" | ", cells)} | {Percent(v.PerClass[row].Recall)} |");
+        }
+        md.AppendLine("| precision | " + string.Join(" | ", v.PerClass.Select(c => Percent(c.Precision))) + " | |");
+        md.AppendLine();
+        if (v.MisclassifiedGridPath is not null)
+        {
+            var relative = Path.GetRelativePath(reportDirectory, v.MisclassifiedGridPath).Replace('\\', '/');
+            md.AppendLine($"Misclassified test digits:").AppendLine();
+            md.AppendLine($"![misclassified digits, {v.Variant}]({relative})").AppendLine();
+        }
+    }
+
+    private static void AppendMachine(StringBuilder md, MachineInfo machine)
+    {
+        md.AppendLine("## Machine").AppendLine();
+        md.AppendLine($"- {machine.Processor}, {machine.LogicalCores} logical cores, TorchSharp threads: {machine.TorchThreads}");
+        md.AppendLine($"- {machine.OperatingSystem}, {machine.DotNet}");
+        md.AppendLine("- " + string.Join(", ", machine.Packages.Select(p => $"{p.Key} {p.Value}")));
+        md.AppendLine();
+        md.AppendLine($"The full resolved configuration is in `{ReportFiles.Json}`.");
+    }
+
+    public static string Label(string variant) => variant switch
+    {
+        "bn" => "with BN",
+        "nobn" => "without BN",
+        _ => variant,
+    };
+
+    private static string F(double value, int digits) => value.ToString("F" + digits, CultureInfo.InvariantCulture);
+
+    public static string Percent(double fraction) => (fraction * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
+
+    public static string Seconds(double seconds) =>
+        seconds >= 60
+            ? $"{(int)(seconds / 60)}:{(seconds % 60).ToString("00.0", CultureInfo.InvariantCulture)} min"
+            : seconds.ToString("F1", CultureInfo.InvariantCulture) + " s";
+}

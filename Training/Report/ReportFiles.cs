@@ -1,0 +1,10 @@
+namespace MnistBn.Training.Report;
+
+/// <summary>File names inside the report directory.</summary>
+internal static class ReportFiles
+{
+    public const string Markdown = "README.md";
+    public const string Json = "study.json";
+    public const string AccuracyPlot = "accuracy";
+    public const string LossPlot = "loss";
+}

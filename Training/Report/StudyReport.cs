@@ -1,0 +1,45 @@
+// The machine-readable report of one full study run (reports/study.json). The Markdown report is
+// rendered from exactly this object, so the two can never disagree.
+namespace MnistBn.Training.Report;
+
+/// <summary>Everything the report shows, in one serialisable record.</summary>
+internal sealed record StudyReport(
+    DateTimeOffset CreatedUtc,
+    string Command,
+    string ConfigHash,
+    string ConfigJson,
+    MachineInfo Machine,
+    IReadOnlyList<VariantReport> Variants,
+    double TotalSeconds);
+
+/// <summary>One variant's results: training, eager and ONNX/ML.NET evaluation, artefact paths.</summary>
+/// <param name="Disagreements">Test images where eager and ONNX/ML.NET predictions differ.</param>
+internal sealed record VariantReport(
+    string Variant,
+    double TrainingSeconds,
+    IReadOnlyList<EpochReport> History,
+    TestMetrics Eager,
+    TestMetrics OnnxMlNet,
+    int Disagreements,
+    int[][] ConfusionMatrix,
+    IReadOnlyList<ClassReport> PerClass,
+    string ModelPath,
+    string? MisclassifiedGridPath);
+
+/// <summary>One epoch of training as the history records it.</summary>
+internal sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double Seconds);
+
+/// <summary>Test-set loss and accuracy.</summary>
+internal sealed record TestMetrics(double Loss, double Accuracy, int Count);
+
+/// <summary>Precision and recall of one digit.</summary>
+internal sealed record ClassReport(int Digit, double Precision, double Recall, int Support);
+
+/// <summary>The machine and software that produced a report.</summary>
+internal sealed record MachineInfo(
+    string OperatingSystem,
+    string Processor,
+    int LogicalCores,
+    int TorchThreads,
+    string DotNet,
+    IReadOnlyDictionary<string, string> Packages);

@@ -1,0 +1,38 @@
+using MnistBn.Training.Report;
+
+namespace MnistBn.Training.Tests.Report;
+
+public sealed class ReportWriterTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mnistbn-report-").FullName;
+
+    public void Dispose() { if (Environment.GetEnvironmentVariable("KEEP") is null) Directory.Delete(_dir, recursive: true); else Console.WriteLine(_dir); }
+
+    internal static StudyReport Sample()
+    {
+        VariantReport Variant(string name, double accuracy)
+        {
+            var confusion = Enumerable.Range(0, 10).Select(r => Enumerable.Range(0, 10).Select(c => r == c ? 99 : (r + c) % 3 == 0 ? 1 : 0).ToArray()).ToArray();
+            var perClass = Enumerable.Range(0, 10).Select(d => new ClassReport(d, 0.99, 0.98, 100)).ToList();
+            var history = new[] { new EpochReport(1, 0.3, 0.9, 0.1, 0.97, 2.5), new EpochReport(2, 0.1, 0.97, 0.05, accuracy, 2.4) };
+            return new VariantReport(name, 4.9, history, new TestMetrics(0.0312, accuracy, 10_000),
+                new TestMetrics(0.0312, accuracy, 10_000), 0, confusion, perClass, "models/lenet-" + name + ".onnx", null);
+        }
+        var machine = new MachineInfo("Linux", "cpu", 2, 2, ".NET 10", new Dictionary<string, string> { ["TorchSharp"] = "0.107.0" });
+        return new StudyReport(DateTimeOffset.UnixEpoch, "mnistbn run", "abc", "{}", machine, [Variant("nobn", 0.9921), Variant("bn", 0.9934)], 65);
+    }
+
+    [Fact]
+    public void Markdown_shows_the_same_numbers_as_the_json()
+    {
+        var markdownPath = ReportWriter.Write(Sample(), _dir);
+
+        var report = ReportWriter.Read(_dir);
+        var markdown = File.ReadAllText(markdownPath);
+        foreach (var variant in report.Variants)
+            Assert.Contains(MarkdownReport.Percent(variant.OnnxMlNet.Accuracy), markdown);
+        Assert.Contains("99.08%", markdown); // the reference study's accuracy without BN
+        Assert.True(File.Exists(Path.Combine(_dir, ReportFiles.AccuracyPlot + ".png")));
+        Assert.True(File.Exists(Path.Combine(_dir, ReportFiles.LossPlot + ".svg")));
+    }
+}
