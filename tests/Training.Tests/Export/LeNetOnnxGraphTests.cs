@@ -66,6 +66,22 @@ public sealed class LeNetOnnxGraphTests
         Assert.Contains("opset must be in [13, 21]", error.Message);
     }
 
+    [Theory]
+    [InlineData(13)]
+    [InlineData(15)]
+    [InlineData(21)]
+    public void Every_supported_opset_runs_in_onnx_runtime(int opset)
+    {
+        // BatchNormalization changed at opsets 14 and 15, and IR versions step up at 19 and 21.
+        var model = LeNetOnnxExporter.BuildModel(LeNetWeights.Random(1, batchNorm: true), new OnnxExportOptions(opset, FoldBatchNorm: false), ExportTestConfig.Metadata());
+        using var runner = new OnnxRunner(Google.Protobuf.MessageExtensions.ToByteArray(model));
+
+        var outputs = runner.Run(OutputComparison.RandomPixels(1, 3), 3);
+
+        Assert.Equal(30, outputs.Probabilities.Length);
+        Assert.All(Enumerable.Range(0, 3), row => Assert.Equal(1f, outputs.Probabilities.Skip(row * 10).Take(10).Sum(), 4));
+    }
+
     private static string[] Dims(ValueInfoProto value) =>
         value.Type.TensorType.Shape.Dim.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString()).ToArray();
 }
