@@ -21,7 +21,7 @@ public sealed class EagerVersusOnnxTests(TrainedLeNets models, ITestOutputHelper
     public void Exported_model_matches_eager_on_real_test_images(string variant, bool fold)
     {
         var images = models.TestImages;
-        AssertMatchesEager(variant, fold, TrainedLeNets.Pixels(images, 0, images.Count), images.Count, "1000 test images");
+        AssertMatchesEager(variant, fold, TrainedLeNets.Pixels(images, 0, images.Count), images.Count, $"{images.Count} test images");
     }
 
     [Theory]

@@ -29,7 +29,7 @@ public sealed class TrainedLeNets : IAsyncLifetime
     {
         var directory = await MnistTestData.EnsureAsync();
         var train = MnistDataset.LoadTrain(directory, MnistTestData.Config.Data.Files).Take(Steps * BatchSize);
-        TestImages = (await MnistTestData.TestSetAsync()).Take(1000);
+        TestImages = (await MnistTestData.TestSetAsync()).Take(2000);
         WithBatchNorm = Train(batchNorm: true, train);
         Plain = Train(batchNorm: false, train);
     }
