@@ -33,7 +33,8 @@ internal static class CliErrors
     }
 
     // Errors whose message is written for the user; anything else is a bug and keeps its stack trace.
+    // IOException covers FileNotFound/DirectoryNotFound and "cannot write <path>: it is a directory".
     private static bool IsUserFacing(Exception error) =>
-        error is ConfigException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
+        error is ConfigException or InvalidDataException or IOException
             or UnauthorizedAccessException or OperationCanceledException;
 }

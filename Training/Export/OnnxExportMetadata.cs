@@ -1,0 +1,13 @@
+// What the exporter records about where a model came from: the config that trained it and how it
+// scored. Written into the ONNX file's metadata_props next to the model contract.
+namespace MnistBn.Training.Export;
+
+/// <summary>Provenance written into the model file.</summary>
+/// <param name="TrainingConfigJson">The resolved pipeline config (PipelineConfigJson.Serialize).</param>
+/// <param name="TestMetrics">Test-set metrics, e.g. accuracy and loss; may be empty.</param>
+public sealed record OnnxExportMetadata(string TrainingConfigJson, IReadOnlyDictionary<string, double> TestMetrics)
+{
+    /// <summary>Metadata with a config and no metrics.</summary>
+    public static OnnxExportMetadata WithoutMetrics(string trainingConfigJson) =>
+        new(trainingConfigJson, new Dictionary<string, double>());
+}

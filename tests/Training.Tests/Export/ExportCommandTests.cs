@@ -1,0 +1,109 @@
+// `mnistbn export` end to end: a saved TorchSharp state → ONNX files in export.directory that ONNX
+// Runtime runs and that match the eager model; bad checkpoints fail with one clear line.
+using System.CommandLine;
+using MnistBn.Shared;
+using MnistBn.Shared.Configuration;
+using MnistBn.Training.Cli;
+using MnistBn.Training.Model;
+using static TorchSharp.torch;
+
+namespace MnistBn.Training.Tests.Export;
+
+public sealed class ExportCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mnistbn-export-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Export_of_a_bn_checkpoint_writes_folded_and_unfolded_models_that_match_eager()
+    {
+        using var model = SavedBnModel(out var checkpoint);
+        var models = Path.Combine(_directory, "models");
+
+        var (exitCode, error) = Run("export", "--variant", "bn", "--checkpoint", checkpoint, "--unfolded", "--set", $"export.directory={models}");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(["lenet-bn-unfolded.onnx", "lenet-bn.onnx"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var pixels = OutputComparison.RandomPixels(4, 5);
+        float[] eager;
+        using (NewDisposeScope())
+        using (no_grad())
+            eager = model.call(tensor(pixels, ModelContract.InputShape(5))).data<float>().ToArray();
+        foreach (var file in Directory.GetFiles(models))
+        {
+            using var runner = new OnnxRunner(file);
+            Assert.True(OutputComparison.MaxAbsDiff(eager, runner.Run(pixels, 5).Logits) <= 1e-4f, file);
+            Assert.Equal("bn", runner.CustomMetadata[ModelMetadataKeys.Variant]);
+        }
+    }
+
+    [Fact]
+    public void Missing_checkpoint_fails_with_a_message_naming_it()
+    {
+        var missing = Path.Combine(_directory, "nope.bin");
+
+        var (exitCode, error) = Run("export", "--variant", "nobn", "--checkpoint", missing, "--set", $"export.directory={_directory}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{missing}: no trained nobn checkpoint here", error);
+        Assert.Empty(Directory.GetFiles(_directory));
+    }
+
+    [Fact]
+    public void Checkpoint_of_the_other_variant_fails_clearly_and_writes_nothing()
+    {
+        using var model = SavedBnModel(out var checkpoint);
+        var models = Path.Combine(_directory, "models");
+
+        var (exitCode, error) = Run("export", "--variant", "nobn", "--checkpoint", checkpoint, "--set", $"export.directory={models}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{checkpoint}: not a saved LeNet (nobn) state", error);
+        Assert.False(Directory.Exists(models));
+    }
+
+    [Fact]
+    public void Checkpoint_without_variant_is_refused_when_several_variants_are_configured()
+    {
+        var (exitCode, error) = Run("export", "--checkpoint", Path.Combine(_directory, "x.bin"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("name the model with --variant", error);
+    }
+
+    private LeNet SavedBnModel(out string checkpoint)
+    {
+        manual_seed(9);
+        var model = new LeNet("lenet", batchNorm: true, new BatchNormConfig(0.1, 1e-3));
+        model.train();
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            for (var i = 0; i < 3; i++)
+                model.call(rand(16, 1, 28, 28));
+        }
+        model.eval();
+        checkpoint = Path.Combine(_directory, "bn.bin");
+        model.save(checkpoint);
+        return model;
+    }
+
+    private static (int ExitCode, string Error) Run(params string[] args)
+    {
+        var root = new RootCommand();
+        foreach (var command in CommandCatalog.All())
+            root.Subcommands.Add(command);
+        var error = new StringWriter();
+        var originalError = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            return (root.Parse(args).Invoke(), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(originalError);
+        }
+    }
+}
