@@ -4,6 +4,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using Microsoft.ML.Transforms.Onnx;
 using MnistBn.Shared;
 
 namespace MnistBn.Inference.Pipeline;
@@ -52,15 +53,22 @@ internal sealed class DigitPipeline : IDisposable
                 offsetImage: offset,
                 scaleImage: scale,
                 outputAsFloatArray: true))
-            // fallbackToCpu stays false: ML.NET's fallback catches only OnnxRuntimeException and says
+            // FallbackToCpu stays false: ML.NET's fallback catches only OnnxRuntimeException and says
             // nothing; DeviceResolver has already decided the device and warned.
-            .Append(context.Transforms.ApplyOnnxModel(
-                outputColumnNames: [ModelContract.LogitsName, ModelContract.ProbabilitiesName],
-                inputColumnNames: [ModelContract.InputName],
-                modelFile: modelPath,
-                shapeDictionary: new Dictionary<string, int[]> { [ModelContract.InputName] = InputDims },
-                gpuDeviceId: gpuDeviceId,
-                fallbackToCpu: false));
+            .Append(context.Transforms.ApplyOnnxModel(new OnnxOptions
+            {
+                OutputColumns = [ModelContract.LogitsName, ModelContract.ProbabilitiesName],
+                InputColumns = [ModelContract.InputName],
+                ModelFile = modelPath,
+                ShapeDictionary = new Dictionary<string, int[]> { [ModelContract.InputName] = InputDims },
+                GpuDeviceId = gpuDeviceId,
+                FallbackToCpu = false,
+                // OnnxTransformer runs one image per call: a model this small gains nothing from
+                // splitting one image across threads and loses the hand-off cost on every call.
+                // Parallelism comes from callers (DigitClassifier is used from many threads).
+                IntraOpNumThreads = 1,
+                InterOpNumThreads = 1,
+            }));
         var empty = context.Data.LoadFromEnumerable(Array.Empty<DigitImageInput>());
         return new DigitPipeline(context, estimator.Fit(empty));
     }
