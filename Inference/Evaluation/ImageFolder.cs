@@ -7,7 +7,7 @@ namespace MnistBn.Inference;
 
 /// <summary>A file that could not be evaluated, and why.</summary>
 /// <param name="Path">The file.</param>
-/// <param name="Problem">What is wrong with it.</param>
+/// <param name="Problem">What is wrong with it; the message names the file.</param>
 public sealed record BadItem(string Path, string Problem);
 
 /// <summary>The readable images of a folder with their labels, and the files that were not usable.</summary>
@@ -36,7 +36,7 @@ public sealed record LabeledImageFolder(
             var label = LabelOf(full, file);
             if (label is null)
             {
-                bad.Add(new BadItem(file, $"no label: not inside a folder named 0–{ModelContract.ClassCount - 1} directly under {full}"));
+                bad.Add(new BadItem(file, $"{file}: no label: not inside a folder named 0–{ModelContract.ClassCount - 1} directly under {full}"));
                 continue;
             }
             try

@@ -81,7 +81,7 @@ internal static class EvaluateCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  scored in {clock.Elapsed.TotalSeconds:F2} s ({metrics.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F0} images/s, including decoding)"));
                 foreach (var item in bad)
-                    Console.Error.WriteLine($"  skipped {item.Path}: {item.Problem}");
+                    Console.Error.WriteLine($"  skipped: {item.Problem}");
                 anyBad |= bad.Count > 0;
 
                 string? grid = null;
