@@ -36,5 +36,5 @@ internal static class CliErrors
     // IOException covers FileNotFound/DirectoryNotFound and "cannot write <path>: it is a directory".
     private static bool IsUserFacing(Exception error) =>
         error is ConfigException or InvalidDataException or IOException
-            or UnauthorizedAccessException or OperationCanceledException;
+            or UnauthorizedAccessException or OperationCanceledException or Inference.DeviceUnavailableException;
 }

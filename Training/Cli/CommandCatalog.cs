@@ -10,5 +10,8 @@ internal static class CommandCatalog
         ConfigCommand.Create(),
         FetchCommand.Create(),
         ExportCommand.Create(),
+        PredictCommand.Create(),
+        EvaluateCommand.Create(),
+        BenchInferenceCommand.Create(),
     ];
 }

@@ -1,0 +1,144 @@
+// The embeddable prediction engine: one fitted ML.NET pipeline per model, and a pool of
+// PredictionEngines (each not thread-safe) so that many threads can predict at once.
+using System.Collections.Concurrent;
+using Microsoft.ML;
+using MnistBn.Inference.Pipeline;
+
+namespace MnistBn.Inference;
+
+/// <summary>
+/// Classifies digit images with an exported LeNet ONNX model through the ML.NET pipeline.
+/// Thread-safe: call the Predict methods from any number of threads. Dispose when done (not while
+/// predictions are running).
+/// </summary>
+/// <example>
+/// <code>
+/// using var classifier = DigitClassifier.Create("models/lenet-bn.onnx");
+/// var prediction = classifier.PredictFile("seven.png");
+/// Console.WriteLine($"{prediction.Digit} ({prediction.Confidence:P1})");
+/// </code>
+/// </example>
+public sealed class DigitClassifier : IDisposable
+{
+    private readonly DigitPipeline _pipeline;
+    private readonly ConcurrentBag<PredictionEngine<DigitImageInput, DigitScores>> _engines = [];
+    private readonly byte _background;
+    private bool _disposed;
+
+    private DigitClassifier(string modelPath, DigitPipeline pipeline, DigitClassifierOptions options, int? gpuDeviceId)
+    {
+        ModelPath = modelPath;
+        _pipeline = pipeline;
+        Options = options;
+        GpuDeviceId = gpuDeviceId;
+        _background = options.InvertImages ? byte.MaxValue : byte.MinValue;
+    }
+
+    /// <summary>The model file, as a full path.</summary>
+    public string ModelPath { get; }
+
+    /// <summary>The options the classifier was created with.</summary>
+    public DigitClassifierOptions Options { get; }
+
+    /// <summary>The CUDA device the model runs on, or null for the CPU (also after a fallback).</summary>
+    public int? GpuDeviceId { get; }
+
+    /// <summary>Loads the model, checks it against the model contract, and builds the pipeline once.</summary>
+    /// <param name="modelPath">An ONNX file written by the exporter.</param>
+    /// <param name="options">Device, fallback and inversion; defaults to CPU, light-on-dark.</param>
+    /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, not ONNX, or its tensors do not match the contract.</exception>
+    /// <exception cref="DeviceUnavailableException">CUDA was asked for, is unusable, and fallback is disallowed.</exception>
+    public static DigitClassifier Create(string modelPath, DigitClassifierOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        options ??= new DigitClassifierOptions();
+        var fullPath = Path.GetFullPath(modelPath);
+        OnnxModelCheck.ValidateFile(fullPath);
+        var gpu = DeviceResolver.Resolve(options.Device, options.AllowCpuFallback, fullPath, options.Log);
+        return new DigitClassifier(fullPath, DigitPipeline.Create(fullPath, gpu, options.InvertImages), options, gpu);
+    }
+
+    /// <summary>Predicts from an image file (PNG, JPEG, BMP, GIF, WebP; any size, gray or colour).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, not an image, corrupt, or of absurd size.</exception>
+    public DigitPrediction PredictFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new FileNotFoundException($"image file not found: {full}", full);
+        return PredictEncoded(File.ReadAllBytes(full), full);
+    }
+
+    /// <summary>Predicts from a stream holding one encoded image (read to its end).</summary>
+    /// <param name="stream">The encoded image.</param>
+    /// <param name="source">Names the stream in error messages.</param>
+    /// <exception cref="InvalidDataException">The data is empty, not an image, corrupt, or of absurd size.</exception>
+    public DigitPrediction Predict(Stream stream, string source = "image stream")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return PredictEncoded(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), source);
+    }
+
+    /// <summary>Predicts from the bytes of an encoded image file (PNG, JPEG, …).</summary>
+    /// <param name="encoded">The encoded image.</param>
+    /// <param name="source">Names the input in error messages.</param>
+    /// <exception cref="InvalidDataException">The data is empty, not an image, corrupt, or of absurd size.</exception>
+    public DigitPrediction PredictEncoded(ReadOnlySpan<byte> encoded, string source = "encoded image")
+    {
+        ThrowIfDisposed();
+        return Predict(ImageDecoder.Decode(encoded, source, _background));
+    }
+
+    /// <summary>Predicts from raw 28×28 gray bytes, row-major, in the picture's own polarity.</summary>
+    /// <exception cref="InvalidDataException">The buffer is not exactly 784 bytes.</exception>
+    public DigitPrediction PredictPixels(ReadOnlySpan<byte> pixels)
+    {
+        ThrowIfDisposed();
+        if (pixels.Length != Shared.ModelContract.PixelCount)
+            GrayImage.FromRaw(pixels); // throws the descriptive error
+        return Run(GrayImage.ToMLImage(pixels, Shared.ModelContract.Width, Shared.ModelContract.Height));
+    }
+
+    /// <summary>Predicts from a decoded gray image of any size.</summary>
+    public DigitPrediction Predict(GrayImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ThrowIfDisposed();
+        return Run(image.ToMLImage());
+    }
+
+    private DigitPrediction Run(Microsoft.ML.Data.MLImage image)
+    {
+        if (!_engines.TryTake(out var engine))
+            engine = _pipeline.CreateEngine();
+        try
+        {
+            // A fresh output object per call: the caller keeps the arrays.
+            var scores = new DigitScores();
+            engine.Predict(new DigitImageInput { Image = image }, ref scores);
+            return DigitPrediction.From(scores.Logits, scores.Probabilities);
+        }
+        finally
+        {
+            image.Dispose();
+            _engines.Add(engine);
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Releases the engines and the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        while (_engines.TryTake(out var engine))
+            engine.Dispose();
+        _pipeline.Dispose();
+    }
+}

@@ -1,0 +1,25 @@
+// What one prediction returns to an app.
+using MnistBn.Shared;
+
+namespace MnistBn.Inference;
+
+/// <summary>The predicted digit and the model's ten probabilities.</summary>
+/// <param name="Digit">The most probable class, 0–9.</param>
+/// <param name="Probabilities">Ten probabilities in class order (the model's softmax output).</param>
+/// <param name="Logits">Ten raw scores in class order.</param>
+public sealed record DigitPrediction(int Digit, IReadOnlyList<float> Probabilities, IReadOnlyList<float> Logits)
+{
+    /// <summary>The class label of <see cref="Digit"/> from the model contract.</summary>
+    public string Label => ModelContract.ClassLabels[Digit];
+
+    /// <summary>The probability of <see cref="Digit"/>.</summary>
+    public float Confidence => Probabilities[Digit];
+
+    /// <summary>The <paramref name="count"/> most probable classes, most probable first.</summary>
+    public IReadOnlyList<(int Digit, float Probability)> Top(int count) =>
+        [.. Probabilities.Select((p, digit) => (Digit: digit, Probability: p))
+            .OrderByDescending(x => x.Probability).ThenBy(x => x.Digit).Take(count)];
+
+    internal static DigitPrediction From(float[] logits, float[] probabilities) =>
+        new(ScoredBatch.ArgMax(probabilities), probabilities, logits);
+}

@@ -1,0 +1,65 @@
+// A folder of labelled image files, laid out as <root>/<digit>/<any name> (the ImageFolder layout of
+// torchvision and ML.NET's samples): the label is the name of the top-level folder, 0–9. Files that
+// cannot be used are reported, not fatal, so one bad file does not stop an evaluation.
+using MnistBn.Shared;
+
+namespace MnistBn.Inference;
+
+/// <summary>A file that could not be evaluated, and why.</summary>
+/// <param name="Path">The file.</param>
+/// <param name="Problem">What is wrong with it; the message names the file.</param>
+public sealed record BadItem(string Path, string Problem);
+
+/// <summary>The readable images of a folder with their labels, and the files that were not usable.</summary>
+/// <param name="Images">Decoded images.</param>
+/// <param name="Labels">One label per image.</param>
+/// <param name="Paths">One file path per image.</param>
+/// <param name="BadItems">Files that were skipped, with the reason.</param>
+public sealed record LabeledImageFolder(
+    IReadOnlyList<GrayImage> Images, byte[] Labels, IReadOnlyList<string> Paths, IReadOnlyList<BadItem> BadItems)
+{
+    /// <summary>Reads every file under <c>&lt;root&gt;/&lt;digit&gt;/</c> (sub-folders included), in ordinal path order.</summary>
+    /// <param name="root">The folder.</param>
+    /// <param name="invert">Dark digits on light background: transparent pixels count as white.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public static LabeledImageFolder Read(string root, bool invert = false)
+    {
+        var full = Path.GetFullPath(root);
+        if (!Directory.Exists(full))
+            throw new DirectoryNotFoundException($"image folder not found: {full}");
+        var images = new List<GrayImage>();
+        var labels = new List<byte>();
+        var paths = new List<string>();
+        var bad = new List<BadItem>();
+        foreach (var file in Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var label = LabelOf(full, file);
+            if (label is null)
+            {
+                bad.Add(new BadItem(file, $"{file}: no label: not inside a folder named 0–{ModelContract.ClassCount - 1} directly under {full}"));
+                continue;
+            }
+            try
+            {
+                images.Add(ImageDecoder.Decode(File.ReadAllBytes(file), file, invert ? byte.MaxValue : byte.MinValue));
+                labels.Add(label.Value);
+                paths.Add(file);
+            }
+            catch (Exception error) when (error is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                bad.Add(new BadItem(file, error.Message));
+            }
+        }
+        return new LabeledImageFolder(images, [.. labels], paths, bad);
+    }
+
+    private static byte? LabelOf(string root, string file)
+    {
+        var relative = Path.GetRelativePath(root, file);
+        var first = relative.Split(Path.DirectorySeparatorChar)[0];
+        if (first == relative)
+            return null; // directly in the root
+        var index = ModelContract.ClassLabels.ToList().IndexOf(first);
+        return index < 0 ? null : (byte)index;
+    }
+}

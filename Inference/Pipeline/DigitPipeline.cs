@@ -1,0 +1,112 @@
+// The one ML.NET pipeline of the project, built once per model and reused:
+// image → ResizeImages(28×28) → ExtractPixels(one channel, planar, contract scaling) → ApplyOnnxModel.
+// Every name, size and scale comes from ModelContract.
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+using Microsoft.ML.Transforms.Onnx;
+using MnistBn.Shared;
+
+namespace MnistBn.Inference.Pipeline;
+
+/// <summary>A fitted ML.NET pipeline around one ONNX model; disposing it releases the ONNX Runtime session.</summary>
+internal sealed class DigitPipeline : IDisposable
+{
+    private const string ResizedColumn = "resized";
+    private static readonly int[] InputDims = [.. ModelContract.InputShape(1).Select(d => (int)d)];
+
+    private DigitPipeline(MLContext context, ITransformer model)
+    {
+        Context = context;
+        Model = model;
+    }
+
+    /// <summary>The context the pipeline was built in.</summary>
+    public MLContext Context { get; }
+
+    /// <summary>The fitted transformer chain.</summary>
+    public ITransformer Model { get; }
+
+    /// <summary>
+    /// Builds and fits the pipeline. The model file must already have passed <see cref="OnnxModelCheck"/>.
+    /// </summary>
+    /// <param name="modelPath">The ONNX file.</param>
+    /// <param name="gpuDeviceId">CUDA device, or null for the CPU (see <see cref="DeviceResolver"/>).</param>
+    /// <param name="invert">Dark digits on a light background: flip the pixel values inside ExtractPixels.</param>
+    public static DigitPipeline Create(string modelPath, int? gpuDeviceId, bool invert)
+    {
+        var context = new MLContext(seed: 0);
+        var (offset, scale) = PixelScaling(invert);
+        var estimator = context.Transforms.ResizeImages(
+                outputColumnName: ResizedColumn,
+                imageWidth: ModelContract.Width,
+                imageHeight: ModelContract.Height,
+                inputColumnName: DigitImageInput.ColumnName,
+                resizing: ImageResizingEstimator.ResizingKind.Fill)
+            // Images arrive as BGRA with R = G = B = the gray value, so one channel carries it all.
+            .Append(context.Transforms.ExtractPixels(
+                outputColumnName: ModelContract.InputName,
+                inputColumnName: ResizedColumn,
+                colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Red,
+                orderOfExtraction: ImagePixelExtractingEstimator.ColorsOrder.ARGB,
+                interleavePixelColors: false,
+                offsetImage: offset,
+                scaleImage: scale,
+                outputAsFloatArray: true))
+            // FallbackToCpu stays false: ML.NET's fallback catches only OnnxRuntimeException and says
+            // nothing; DeviceResolver has already decided the device and warned.
+            .Append(context.Transforms.ApplyOnnxModel(new OnnxOptions
+            {
+                OutputColumns = [ModelContract.LogitsName, ModelContract.ProbabilitiesName],
+                InputColumns = [ModelContract.InputName],
+                ModelFile = modelPath,
+                ShapeDictionary = new Dictionary<string, int[]> { [ModelContract.InputName] = InputDims },
+                GpuDeviceId = gpuDeviceId,
+                FallbackToCpu = false,
+                // OnnxTransformer runs one image per call: a model this small gains nothing from
+                // splitting one image across threads and loses the hand-off cost on every call.
+                // Parallelism comes from callers (DigitClassifier is used from many threads).
+                IntraOpNumThreads = 1,
+                InterOpNumThreads = 1,
+            }));
+        var empty = context.Data.LoadFromEnumerable(Array.Empty<DigitImageInput>());
+        return new DigitPipeline(context, estimator.Fit(empty));
+    }
+
+    /// <summary>
+    /// ExtractPixels computes (pixel − offset) × scale. Plain: the contract's values. Inverted: the
+    /// contract applied to 255 − pixel, i.e. (pixel − (255 − offset)) × (−scale) — exact in float,
+    /// because only the sign of the product changes.
+    /// </summary>
+    internal static (float Offset, float Scale) PixelScaling(bool invert) =>
+        invert
+            ? (byte.MaxValue - ModelContract.PixelOffset, -ModelContract.PixelScale)
+            : (ModelContract.PixelOffset, ModelContract.PixelScale);
+
+    /// <summary>A new (not thread-safe) prediction engine over the shared model.</summary>
+    public PredictionEngine<DigitImageInput, DigitScores> CreateEngine() =>
+        Context.Model.CreatePredictionEngine<DigitImageInput, DigitScores>(Model);
+
+    /// <summary>Scores many images in one streaming pass (the throughput path).</summary>
+    /// <param name="images">Fresh images, enumerated once; each is consumed.</param>
+    /// <param name="count">How many the enumeration yields.</param>
+    public ScoredBatch Score(IEnumerable<DigitImageInput> images, int count)
+    {
+        var data = Context.Data.LoadFromEnumerable(images);
+        var scored = Model.Transform(data);
+        var batch = new ScoredBatch(count);
+        var row = 0;
+        foreach (var scores in Context.Data.CreateEnumerable<DigitScores>(scored, reuseRowObject: true))
+        {
+            if (row == count)
+                throw new InvalidOperationException($"the pipeline returned more than the {count} rows it was given");
+            batch.Set(row++, scores.Logits, scores.Probabilities);
+        }
+        if (row != count)
+            throw new InvalidOperationException($"the pipeline returned {row} rows for {count} images");
+        return batch;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => (Model as IDisposable)?.Dispose();
+}

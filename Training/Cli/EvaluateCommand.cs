@@ -1,0 +1,103 @@
+// `mnistbn evaluate`: scores the MNIST test set (or a folder of labelled images) through the ML.NET
+// pipeline, prints the metrics tables, and writes a JSON report plus a PNG grid of misclassified
+// digits into report.directory.
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MnistBn.Inference;
+using MnistBn.Shared;
+using MnistBn.Shared.Configuration;
+using MnistBn.Shared.Data;
+
+namespace MnistBn.Training.Cli;
+
+internal static class EvaluateCommand
+{
+    private const int GridImages = 100;
+
+    private static readonly Option<FileInfo[]> Models = new("--model")
+    {
+        Description = "ONNX model to evaluate (repeatable); default: every exported variant in export.directory.",
+    };
+
+    private static readonly Option<DirectoryInfo?> ImagesDir = new("--images-dir")
+    {
+        Description = "Evaluate image files laid out as <dir>/<digit>/<file> instead of the IDX test set; unreadable files are reported and skipped.",
+    };
+
+    private static readonly Option<bool> Invert = new("--invert")
+    {
+        Description = "The folder's images are dark digits on a light background.",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("evaluate", "Evaluate exported models through the ML.NET pipeline: accuracy, loss, per-class precision/recall, confusion matrix; writes a JSON report.")
+            .WithCommonOptions();
+        command.Options.Add(Models);
+        command.Options.Add(ImagesDir);
+        command.Options.Add(Invert);
+        command.SetAction((parse, cancel) => CliErrors.GuardAsync(async () =>
+        {
+            var (config, root) = CommonOptions.Load(parse);
+            var models = InferenceModels.Select(config, root, parse.GetValue(Models), all: true);
+            var folder = parse.GetValue(ImagesDir)?.FullName;
+            var options = DigitClassifierOptions.FromConfig(config.Evaluation, Console.Error.WriteLine) with
+            {
+                InvertImages = parse.GetValue(Invert),
+            };
+            LabeledImages? test = null;
+            if (folder is null)
+            {
+                var dataDir = await new MnistFetcher(config.Data, root, Console.WriteLine).EnsureAsync(cancel);
+                test = MnistDataset.LoadTest(dataDir, config.Data.Files).Take(config.Training.TestSubset);
+            }
+            var reports = RepositoryPaths.Resolve(root, config.Report.Directory);
+            var anyBad = false;
+            foreach (var modelPath in models)
+            {
+                using var evaluator = ModelEvaluator.Create(modelPath, options);
+                var name = InferenceModels.ShortName(modelPath) + (folder is null ? "" : "-folder");
+                var clock = Stopwatch.StartNew();
+                EvaluationMetrics metrics;
+                IReadOnlyList<BadItem> bad = [];
+                Func<int, GrayImage> image;
+                string dataset;
+                if (folder is null)
+                {
+                    metrics = evaluator.Evaluate(test!);
+                    image = i => new GrayImage(test!.Columns, test.Rows, test.Image(i).ToArray());
+                    dataset = Path.Combine(config.Data.Directory, config.Data.Files.TestImages.Name);
+                }
+                else
+                {
+                    var result = evaluator.EvaluateFolder(folder);
+                    (metrics, bad) = (result.Metrics, result.BadItems);
+                    image = i => result.Folder.Images[i];
+                    dataset = folder;
+                }
+                clock.Stop();
+                MetricsTable.Print($"{modelPath} on {dataset} ({(evaluator.GpuDeviceId is int id ? $"cuda:{id}" : "cpu")})", metrics, Console.Out);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  scored in {clock.Elapsed.TotalSeconds:F2} s ({metrics.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F0} images/s, including decoding)"));
+                foreach (var item in bad)
+                    Console.Error.WriteLine($"  skipped: {item.Problem}");
+                anyBad |= bad.Count > 0;
+
+                string? grid = null;
+                if (metrics.Misclassified.Count > 0)
+                {
+                    grid = Path.Combine(reports, $"evaluation-{name}-misclassified.png");
+                    MisclassifiedGrid.Write(grid, metrics.Misclassified.Select(m => image(m.Index)), columns: 10, maxImages: GridImages);
+                }
+                var report = new EvaluationReport(modelPath, dataset, evaluator.GpuDeviceId is int gpu ? $"cuda:{gpu}" : "cpu",
+                    DateTimeOffset.UtcNow, metrics, bad, grid, PipelineConfigJson.Hash(config));
+                var reportPath = Path.Combine(reports, $"evaluation-{name}.json");
+                report.Write(reportPath);
+                Console.WriteLine($"  report: {reportPath}" + (grid is null ? "" : $"\n  misclassified grid (first {GridImages}, in report order): {grid}"));
+            }
+            return anyBad ? 1 : 0;
+        }));
+        return command;
+    }
+}
