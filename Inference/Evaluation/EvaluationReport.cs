@@ -1,6 +1,7 @@
 // The JSON evaluation report: what was evaluated, where, and the metrics. Written atomically.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MnistBn.Shared.IO;
 
 namespace MnistBn.Inference;
 

@@ -1,6 +1,7 @@
 // A small PNG contact sheet of misclassified digits, drawn with SkiaSharp 2.88 (the version ML.NET
 // ImageAnalytics loads; 3.x would break it in the same process). Tiles run left to right, top to
 // bottom, in the order given — the report's misclassified list says which tile is which.
+using MnistBn.Shared.IO;
 using SkiaSharp;
 
 namespace MnistBn.Inference;
