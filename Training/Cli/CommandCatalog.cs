@@ -9,5 +9,6 @@ internal static class CommandCatalog
     [
         ConfigCommand.Create(),
         FetchCommand.Create(),
+        TrainCommand.Create(),
     ];
 }
