@@ -9,6 +9,7 @@ internal static class CommandCatalog
     [
         ConfigCommand.Create(),
         FetchCommand.Create(),
+        TrainCommand.Create(),
         ExportCommand.Create(),
         PredictCommand.Create(),
         EvaluateCommand.Create(),

@@ -3,6 +3,7 @@
 // or the caller asks for the unfolded graph too. Used by `mnistbn export` and after training.
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
+using MnistBn.Training.Loop;
 using MnistBn.Training.Model;
 
 namespace MnistBn.Training.Export;
@@ -10,6 +11,38 @@ namespace MnistBn.Training.Export;
 /// <summary>Writes the ONNX files of one trained model where pipeline.yaml says.</summary>
 public static class TrainedModelExporter
 {
+    /// <summary>Metadata keys of the eager test metrics recorded from the checkpoint's last epoch.</summary>
+    public const string EagerTestLoss = "eager_test_loss";
+
+    /// <inheritdoc cref="EagerTestLoss"/>
+    public const string EagerTestAccuracy = "eager_test_accuracy";
+
+    /// <summary>Where training leaves the checkpoint of <paramref name="variant"/>.</summary>
+    public static string DefaultCheckpoint(PipelineConfig config, string repositoryRoot, string variant) =>
+        Path.Combine(Trainer.VariantDirectory(RepositoryPaths.Resolve(repositoryRoot, config.Training.OutputDirectory), variant), Checkpoint.FileName);
+
+    /// <summary>
+    /// Exports the model saved in a training checkpoint, with the checkpoint's own training config and
+    /// its last epoch's eager test metrics as metadata. Returns the variant and the paths written.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="checkpointPath"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, or holds no finished epoch.</exception>
+    public static (string Variant, IReadOnlyList<string> Written) ExportCheckpoint(
+        string checkpointPath, PipelineConfig config, string repositoryRoot, bool alsoUnfolded = false)
+    {
+        if (!File.Exists(checkpointPath))
+            throw new FileNotFoundException($"{checkpointPath}: no trained checkpoint here; train first (mnistbn train) or pass --checkpoint", checkpointPath);
+        var (model, header) = Checkpoint.LoadModel(checkpointPath);
+        using (model)
+        {
+            if (header.History.Count == 0)
+                throw new InvalidDataException($"{checkpointPath}: the checkpoint holds no finished epoch");
+            var last = header.History[^1];
+            var metrics = new Dictionary<string, double> { [EagerTestLoss] = last.TestLoss, [EagerTestAccuracy] = last.TestAccuracy };
+            return (header.Variant, Export(model, config, repositoryRoot, header.ConfigJson, metrics, alsoUnfolded));
+        }
+    }
+
     /// <summary>
     /// Exports <paramref name="model"/> (which must be in eval mode with tracked statistics) and returns
     /// the paths written. <paramref name="trainingConfigJson"/> is the config that trained the model

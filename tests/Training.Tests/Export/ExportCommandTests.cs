@@ -4,6 +4,8 @@ using System.CommandLine;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Cli;
+using MnistBn.Training.Export;
+using MnistBn.Training.Loop;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
 
@@ -18,10 +20,10 @@ public sealed class ExportCommandTests : IDisposable
     [Fact]
     public void Export_of_a_bn_checkpoint_writes_folded_and_unfolded_models_that_match_eager()
     {
-        using var model = SavedBnModel(out var checkpoint);
+        using var model = SavedBnCheckpoint(out var checkpoint);
         var models = Path.Combine(_directory, "models");
 
-        var (exitCode, error) = Run("export", "--variant", "bn", "--checkpoint", checkpoint, "--unfolded", "--set", $"export.directory={models}");
+        var (exitCode, error) = Run("export", "--checkpoint", checkpoint, "--unfolded", "--set", $"export.directory={models}");
 
         Assert.True(exitCode == 0, error);
         Assert.Equal(["lenet-bn-unfolded.onnx", "lenet-bn.onnx"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -35,6 +37,7 @@ public sealed class ExportCommandTests : IDisposable
             using var runner = new OnnxRunner(file);
             Assert.True(OutputComparison.MaxAbsDiff(eager, runner.Run(pixels, 5).Logits) <= 1e-4f, file);
             Assert.Equal("bn", runner.CustomMetadata[ModelMetadataKeys.Variant]);
+            Assert.Contains(TrainedModelExporter.EagerTestAccuracy, runner.CustomMetadata[ModelMetadataKeys.TestMetrics]);
         }
     }
 
@@ -43,39 +46,33 @@ public sealed class ExportCommandTests : IDisposable
     {
         var missing = Path.Combine(_directory, "nope.bin");
 
-        var (exitCode, error) = Run("export", "--variant", "nobn", "--checkpoint", missing, "--set", $"export.directory={_directory}");
+        var (exitCode, error) = Run("export", "--checkpoint", missing, "--set", $"export.directory={_directory}");
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"{missing}: no trained nobn checkpoint here", error);
+        Assert.Contains($"{missing}: no trained checkpoint here", error);
         Assert.Empty(Directory.GetFiles(_directory));
     }
 
     [Fact]
-    public void Checkpoint_of_the_other_variant_fails_clearly_and_writes_nothing()
+    public void File_that_is_not_a_checkpoint_fails_clearly_and_writes_nothing()
     {
-        using var model = SavedBnModel(out var checkpoint);
+        var bogus = Path.Combine(_directory, "bogus.bin");
+        File.WriteAllText(bogus, "not a checkpoint");
         var models = Path.Combine(_directory, "models");
 
-        var (exitCode, error) = Run("export", "--variant", "nobn", "--checkpoint", checkpoint, "--set", $"export.directory={models}");
+        var (exitCode, error) = Run("export", "--checkpoint", bogus, "--set", $"export.directory={models}");
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"{checkpoint}: not a saved LeNet (nobn) state", error);
+        Assert.Contains($"{bogus}: not a {Checkpoint.FormatName} file", error);
         Assert.False(Directory.Exists(models));
     }
 
-    [Fact]
-    public void Checkpoint_without_variant_is_refused_when_several_variants_are_configured()
-    {
-        var (exitCode, error) = Run("export", "--checkpoint", Path.Combine(_directory, "x.bin"));
-
-        Assert.Equal(1, exitCode);
-        Assert.Contains("name the model with --variant", error);
-    }
-
-    private LeNet SavedBnModel(out string checkpoint)
+    private LeNet SavedBnCheckpoint(out string checkpoint)
     {
         manual_seed(9);
-        var model = new LeNet("lenet", batchNorm: true, new BatchNormConfig(0.1, 1e-3));
+        var repository = MnistBn.TestSupport.MnistTestData.Config;
+        var config = repository with { Model = repository.Model with { BatchNorm = new BatchNormConfig(0.1, 1e-3) } };
+        var model = new LeNet("lenet", batchNorm: true, config.Model.BatchNorm);
         model.train();
         using (NewDisposeScope())
         using (no_grad())
@@ -84,8 +81,10 @@ public sealed class ExportCommandTests : IDisposable
                 model.call(rand(16, 1, 28, 28));
         }
         model.eval();
-        checkpoint = Path.Combine(_directory, "bn.bin");
-        model.save(checkpoint);
+        checkpoint = Path.Combine(_directory, "checkpoint.bin");
+        using var optimizer = optim.Adam(model.parameters());
+        var history = new[] { new EpochMetrics(1, 0.5, 0.8, 0.4, 0.85, 1, 0.1, 1000) };
+        Checkpoint.Save(checkpoint, new CheckpointHeader(Checkpoint.FormatName, "bn", 1, PipelineConfigJson.Serialize(config), history), model, optimizer);
         return model;
     }
 

@@ -1,0 +1,51 @@
+// What the training commands share: TorchSharp loaded through the remedy, verified MNIST read once
+// into tensors, the variants to train and the output directory.
+using MnistBn.Shared;
+using MnistBn.Shared.Configuration;
+using MnistBn.Shared.Data;
+using MnistBn.Training.Data;
+using MnistBn.Training.Model;
+using MnistBn.Training.Runtime;
+
+namespace MnistBn.Training.Cli;
+
+internal sealed class TrainingSession : IDisposable
+{
+    private TrainingSession(MnistTensors train, MnistTensors test)
+    {
+        Train = train;
+        Test = test;
+    }
+
+    public MnistTensors Train { get; }
+
+    public MnistTensors Test { get; }
+
+    public static async Task<TrainingSession> OpenAsync(PipelineConfig config, string root, CancellationToken cancellationToken)
+    {
+        TorchSharpRuntime.EnsureLoaded(Console.WriteLine);
+        var directory = await new MnistFetcher(config.Data, root, Console.WriteLine).EnsureAsync(cancellationToken);
+        var data = MnistDataset.Load(directory, config.Data.Files);
+        return new TrainingSession(
+            MnistTensors.From(data.Train, config.Training.TrainSubset),
+            MnistTensors.From(data.Test, config.Training.TestSubset));
+    }
+
+    /// <summary>The one variant asked for, or every variant in pipeline.yaml's order.</summary>
+    public static IReadOnlyList<string> Variants(PipelineConfig config, string? only)
+    {
+        if (only is null)
+            return config.Model.Variants;
+        ModelVariants.UsesBatchNorm(only); // rejects unknown names with a clear message
+        return [only];
+    }
+
+    public static string OutputDirectory(PipelineConfig config, string root) =>
+        RepositoryPaths.Resolve(root, config.Training.OutputDirectory);
+
+    public void Dispose()
+    {
+        Train.Dispose();
+        Test.Dispose();
+    }
+}

@@ -1,0 +1,114 @@
+// One checkpoint file per variant (runs/<variant>/checkpoint.bin), rewritten atomically after every
+// epoch. It carries everything needed to resume exactly and to export: a JSON header (format,
+// variant, epochs completed, the resolved config as JSON, the history so far), then the model's
+// state (TorchSharp's Module.save format) and the optimizer's state (save_state_dict). The data
+// order and augmentation draws of epoch e come from a generator seeded by (seed, e), so the epoch
+// count is all the RNG state a resume needs.
+using System.Text;
+using System.Text.Json;
+using MnistBn.Shared.Configuration;
+using MnistBn.Training.Model;
+using TorchSharp.Modules;
+
+namespace MnistBn.Training.Loop;
+
+/// <summary>What a checkpoint says about itself.</summary>
+/// <param name="Format">Always <see cref="Checkpoint.FormatName"/>.</param>
+/// <param name="Variant"><c>bn</c> or <c>nobn</c>.</param>
+/// <param name="EpochsCompleted">How many epochs the saved state has trained.</param>
+/// <param name="ConfigJson">The resolved pipeline config (PipelineConfigJson.Serialize).</param>
+/// <param name="History">Metrics of every completed epoch.</param>
+public sealed record CheckpointHeader(string Format, string Variant, int EpochsCompleted, string ConfigJson, IReadOnlyList<EpochMetrics> History)
+{
+    /// <summary>The config that produced the checkpoint.</summary>
+    public PipelineConfig Config => PipelineConfigJson.Deserialize(ConfigJson);
+}
+
+/// <summary>Writes and reads checkpoints.</summary>
+public static class Checkpoint
+{
+    /// <summary>The file name inside the variant's output directory.</summary>
+    public const string FileName = "checkpoint.bin";
+
+    /// <summary>Identifies the file format (and its version).</summary>
+    public const string FormatName = "mnistbn-checkpoint-1";
+
+    /// <summary>Writes model and optimizer state atomically.</summary>
+    public static void Save(string path, CheckpointHeader header, LeNet model, OptimizerHelper optimizer) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(JsonSerializer.Serialize(header, TrainingHistory.Json));
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+        });
+
+    /// <summary>Reads only the header.</summary>
+    public static CheckpointHeader ReadHeader(string path)
+    {
+        using var reader = Open(path);
+        return ReadHeader(path, reader);
+    }
+
+    /// <summary>The model saved in a checkpoint, built with the checkpoint's own config, in eval mode.</summary>
+    public static (LeNet Model, CheckpointHeader Header) LoadModel(string path)
+    {
+        using var reader = Open(path);
+        var header = ReadHeader(path, reader);
+        var model = new LeNet(header.Variant, ModelVariants.UsesBatchNorm(header.Variant), header.Config.Model.BatchNorm);
+        LoadState(path, () => model.load(reader));
+        model.eval();
+        return (model, header);
+    }
+
+    /// <summary>Loads the saved state into an existing model and optimizer (for --resume).</summary>
+    public static CheckpointHeader Restore(string path, LeNet model, OptimizerHelper optimizer)
+    {
+        using var reader = Open(path);
+        var header = ReadHeader(path, reader);
+        if (header.Variant != model.Variant)
+            throw new InvalidDataException($"{path}: checkpoint is for variant '{header.Variant}', not '{model.Variant}'");
+        LoadState(path, () =>
+        {
+            model.load(reader);
+            optimizer.load_state_dict(reader);
+        });
+        return header;
+    }
+
+    private static BinaryReader Open(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: checkpoint not found", path);
+        return new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+    }
+
+    private static CheckpointHeader ReadHeader(string path, BinaryReader reader)
+    {
+        CheckpointHeader? header;
+        try
+        {
+            header = JsonSerializer.Deserialize<CheckpointHeader>(reader.ReadString(), TrainingHistory.Json);
+        }
+        catch (Exception error) when (error is EndOfStreamException or JsonException or IOException)
+        {
+            throw new InvalidDataException($"{path}: not a {FormatName} file ({error.Message})", error);
+        }
+        if (header is null || header.Format != FormatName)
+            throw new InvalidDataException($"{path}: not a {FormatName} file (format '{header?.Format}')");
+        return header;
+    }
+
+    // TorchSharp reports truncated or mismatched state with assorted exception types.
+    private static void LoadState(string path, Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (Exception error) when (error is EndOfStreamException or IOException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path}: checkpoint state does not load ({error.Message})", error);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+// The training loop of the study: one variant at a time, Adam or SGD with momentum, cross-entropy
+// on logits, optional batch augmentation, a test evaluation, a checkpoint and a history entry per
+// epoch, and exact resume. Determinism: the model is initialised after torch.manual_seed(seed);
+// epoch e shuffles and augments from its own generator seeded by (seed, e); with the same thread
+// count the kernels are deterministic on CPU, so the same config gives the same metrics, and a
+// resumed run the same as an uninterrupted one.
+using System.Diagnostics;
+using MnistBn.Shared.Configuration;
+using MnistBn.Training.Data;
+using MnistBn.Training.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace MnistBn.Training.Loop;
+
+/// <summary>A run that produced a non-finite loss; the last good checkpoint is kept.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>Trains LeNet variants on tensors prepared once.</summary>
+public sealed class Trainer
+{
+    private const int EvalBatchSize = 1000;
+    private const int DivergenceCheckInterval = 50;
+
+    private readonly PipelineConfig _config;
+    private readonly MnistTensors _train;
+    private readonly MnistTensors _test;
+    private readonly Augmenter _augmenter;
+    private readonly Action<string> _log;
+
+    /// <summary>Sets torch's thread count from the config (0 = all cores).</summary>
+    public Trainer(PipelineConfig config, MnistTensors train, MnistTensors test, Action<string> log)
+    {
+        _config = config;
+        _train = train;
+        _test = test;
+        _log = log;
+        _augmenter = new Augmenter(config.Training.Augmentation);
+        Threads = config.Training.Threads > 0 ? config.Training.Threads : Environment.ProcessorCount;
+        torch.set_num_threads(Threads);
+    }
+
+    /// <summary>Torch intra-op threads.</summary>
+    public int Threads { get; }
+
+    /// <summary>Where a variant's checkpoint and history go.</summary>
+    public static string VariantDirectory(string outputDirectory, string variant) => Path.Combine(outputDirectory, variant);
+
+    /// <summary>
+    /// Trains <paramref name="variant"/> up to <c>training.epochs</c>, writing a checkpoint and the
+    /// history after every epoch; with <paramref name="resume"/> continues from the checkpoint.
+    /// Returns the trained model (caller disposes) and the full history.
+    /// </summary>
+    public (LeNet Model, TrainingHistory History) Run(string variant, string outputDirectory, bool resume, ITrainingProgress progress)
+    {
+        var training = _config.Training;
+        var directory = VariantDirectory(outputDirectory, variant);
+        var checkpointPath = Path.Combine(directory, Checkpoint.FileName);
+        var configJson = PipelineConfigJson.Serialize(_config);
+        var configHash = PipelineConfigJson.Hash(_config);
+
+        torch.manual_seed(training.Seed);
+        var model = new LeNet(variant, ModelVariants.UsesBatchNorm(variant), _config.Model.BatchNorm);
+        var optimizer = CreateOptimizer(model);
+        var history = new List<EpochMetrics>();
+        if (resume && File.Exists(checkpointPath))
+        {
+            var header = Checkpoint.Restore(checkpointPath, model, optimizer);
+            RequireResumableConfig(checkpointPath, header.Config);
+            history.AddRange(header.History.Take(header.EpochsCompleted));
+            _log($"{variant}: resuming after epoch {header.EpochsCompleted} from {checkpointPath}");
+        }
+        else if (resume)
+        {
+            _log($"{variant}: no checkpoint at {checkpointPath}; starting from scratch");
+        }
+
+        var batchSize = training.BatchSize;
+        var batches = (int)((_train.Count + batchSize - 1) / batchSize);
+        progress.Started(variant, history.Count, training.Epochs, batches);
+        for (var epoch = history.Count; epoch < training.Epochs; epoch++)
+        {
+            var (trainLoss, trainAccuracy, trainSeconds) = TrainEpoch(model, optimizer, variant, epoch, progress);
+            var evalClock = Stopwatch.StartNew();
+            var (testLoss, testAccuracy) = Evaluate(model, _test);
+            var metrics = new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy,
+                trainSeconds, evalClock.Elapsed.TotalSeconds, _train.Count / trainSeconds);
+            if (!double.IsFinite(testLoss))
+                throw Diverged(variant, epoch, "test loss", testLoss, checkpointPath);
+            history.Add(metrics);
+            Checkpoint.Save(checkpointPath, new CheckpointHeader(Checkpoint.FormatName, variant, epoch + 1, configJson, history), model, optimizer);
+            new TrainingHistory(variant, configHash, Threads, history).Save(Path.Combine(directory, TrainingHistory.FileName));
+            progress.Epoch(variant, metrics);
+        }
+        model.eval();
+        return (model, new TrainingHistory(variant, configHash, Threads, history));
+    }
+
+    /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> in eval mode, without autograd.</summary>
+    public static (double Loss, double Accuracy) Evaluate(LeNet model, MnistTensors data)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        using var lossSum = zeros(1, ScalarType.Float64);
+        using var correct = zeros(1, ScalarType.Int64);
+        for (long start = 0; start < data.Count; start += EvalBatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var size = Math.Min(EvalBatchSize, data.Count - start);
+            var logits = model.call(data.Images.narrow(0, start, size));
+            var labels = data.Labels.narrow(0, start, size);
+            lossSum.add_(F.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
+            correct.add_(logits.argmax(1).eq(labels).sum());
+        }
+        return (lossSum.item<double>() / data.Count, (double)correct.item<long>() / data.Count);
+    }
+
+    private (double Loss, double Accuracy, double Seconds) TrainEpoch(
+        LeNet model, OptimizerHelper optimizer, string variant, int epoch, ITrainingProgress progress)
+    {
+        var clock = Stopwatch.StartNew();
+        var batchSize = _config.Training.BatchSize;
+        model.train();
+        using var generator = new Generator(EpochSeed(_config.Training.Seed, epoch));
+        using var order = randperm(_train.Count, generator: generator);
+        // Accumulated as tensors: reading a value back would stall the pipeline every batch.
+        using var lossSum = zeros(1, ScalarType.Float64);
+        using var correct = zeros(1, ScalarType.Int64);
+        long seen = 0;
+        var batch = 0;
+        for (long start = 0; start < _train.Count; start += batchSize)
+        {
+            var size = Math.Min(batchSize, _train.Count - start);
+            if (size < 2)
+                break; // training-mode BatchNorm needs two samples; at most one image is skipped
+            using (var scope = NewDisposeScope())
+            {
+                var indices = order.narrow(0, start, size);
+                var images = _augmenter.Apply(_train.Images.index_select(0, indices), generator);
+                var labels = _train.Labels.index_select(0, indices);
+                var logits = model.call(images);
+                var loss = F.cross_entropy(logits, labels);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                using (no_grad())
+                {
+                    lossSum.add_(loss.detach().to_type(ScalarType.Float64) * size);
+                    correct.add_(logits.argmax(1).eq(labels).sum());
+                }
+            }
+            seen += size;
+            batch++;
+            if (batch % DivergenceCheckInterval == 0 && !double.IsFinite(lossSum.item<double>()))
+                throw Diverged(variant, epoch, "training loss", lossSum.item<double>(), null);
+            progress.Batch(variant, epoch, batch);
+        }
+        var meanLoss = lossSum.item<double>() / seen;
+        if (!double.IsFinite(meanLoss))
+            throw Diverged(variant, epoch, "training loss", meanLoss, null);
+        return (meanLoss, (double)correct.item<long>() / seen, clock.Elapsed.TotalSeconds);
+    }
+
+    private OptimizerHelper CreateOptimizer(LeNet model)
+    {
+        var training = _config.Training;
+        return training.Optimizer switch
+        {
+            "adam" => optim.Adam(model.parameters(), training.LearningRate, weight_decay: training.WeightDecay),
+            "sgd" => optim.SGD(model.parameters(), training.LearningRate, training.SgdMomentum, weight_decay: training.WeightDecay),
+            _ => throw new ConfigException($"training.optimizer: unknown optimizer '{training.Optimizer}' (expected adam or sgd)"),
+        };
+    }
+
+    // Everything but the epoch count must match: resuming may extend a run, not change it.
+    private void RequireResumableConfig(string path, PipelineConfig saved)
+    {
+        static string Comparable(PipelineConfig config) =>
+            PipelineConfigJson.Serialize(config with { Training = config.Training with { Epochs = 0 } });
+        if (Comparable(saved) != Comparable(_config))
+            throw new ConfigException(
+                $"{path}: the checkpoint was trained with a different configuration (only training.epochs may change on --resume); train without --resume to start over");
+    }
+
+    private static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch + 1);
+
+    private static TrainingDivergedException Diverged(string variant, int epoch, string what, double value, string? checkpoint) =>
+        new($"{variant}: {what} became {value} in epoch {epoch + 1}; training stopped. " +
+            (checkpoint is null ? "The last good checkpoint (previous epoch, if any) is kept." : $"The last good checkpoint {checkpoint} is kept.") +
+            " Try a lower training.learning_rate.");
+}

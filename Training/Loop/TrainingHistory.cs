@@ -1,0 +1,32 @@
+// The machine-readable history of one variant's run, written next to its checkpoint after every
+// epoch: runs/<variant>/history.json.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MnistBn.Training.Loop;
+
+/// <summary>All epochs so far of one variant, with the config that produced them.</summary>
+/// <param name="Variant"><c>bn</c> or <c>nobn</c>.</param>
+/// <param name="ConfigHash">PipelineConfigJson.Hash of the resolved config.</param>
+/// <param name="Threads">Torch intra-op threads used.</param>
+/// <param name="Epochs">One entry per finished epoch, in order.</param>
+public sealed record TrainingHistory(string Variant, string ConfigHash, int Threads, IReadOnlyList<EpochMetrics> Epochs)
+{
+    /// <summary>The file name inside the variant's output directory.</summary>
+    public const string FileName = "history.json";
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes the history atomically.</summary>
+    public void Save(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Json));
+
+    /// <summary>Reads a history written by <see cref="Save"/>.</summary>
+    public static TrainingHistory Load(string path) =>
+        JsonSerializer.Deserialize<TrainingHistory>(File.ReadAllText(path), Json)
+        ?? throw new InvalidDataException($"{path}: empty training history");
+}

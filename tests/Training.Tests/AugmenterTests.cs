@@ -1,0 +1,63 @@
+// Pins the batch augmentation: off means untouched, zero ranges mean identity, draws stay within the
+// configured ranges, and the same generator seed gives the same batch.
+using MnistBn.Shared.Configuration;
+using MnistBn.Training.Data;
+using static TorchSharp.torch;
+
+namespace MnistBn.Training.Tests;
+
+public sealed class AugmenterTests
+{
+    private static readonly AugmentationConfig Study = new(true, 8, 0.3, 0.08, 0.08);
+
+    [Fact]
+    public void Disabled_augmentation_returns_the_batch_unchanged()
+    {
+        using var scope = NewDisposeScope();
+        var batch = rand(4, 1, 28, 28);
+        using var generator = new Generator(1);
+        Assert.Same(batch, new Augmenter(Study with { Enabled = false }).Apply(batch, generator));
+    }
+
+    [Fact]
+    public void Zero_ranges_reproduce_the_input()
+    {
+        using var scope = NewDisposeScope();
+        var batch = rand(4, 1, 28, 28);
+        using var generator = new Generator(1);
+        var output = new Augmenter(new AugmentationConfig(true, 0, 0, 0, 0)).Apply(batch, generator);
+        Assert.True((output - batch).abs().max().item<float>() < 1e-5);
+    }
+
+    [Fact]
+    public void Matrices_stay_within_the_configured_ranges()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(2);
+        var theta = new Augmenter(Study).RandomMatrices(4096, generator);
+        var shifts = theta[.., .., 2].abs().max().item<float>();
+        Assert.InRange(shifts, 0.1f, 2 * 0.08f + 1e-6f);
+        // |column 1| = zoom x, so it lies in [0.92, 1.08].
+        var zoomX = theta[.., .., 0].pow(2).sum(1).sqrt();
+        Assert.InRange(zoomX.min().item<float>(), 0.92f - 1e-5f, 0.93f);
+        Assert.InRange(zoomX.max().item<float>(), 1.07f, 1.08f + 1e-5f);
+        // The rotation angle of column 1 is within ±8°.
+        var angle = atan2(theta[.., 1, 0], theta[.., 0, 0]).abs().max().item<float>();
+        Assert.InRange(angle, 7.5 * Math.PI / 180, 8 * Math.PI / 180 + 1e-5);
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_augmented_batch_and_it_differs_from_the_input()
+    {
+        using var scope = NewDisposeScope();
+        var batch = rand(8, 1, 28, 28);
+        var augmenter = new Augmenter(Study);
+        using var first = new Generator(3);
+        using var second = new Generator(3);
+        var a = augmenter.Apply(batch, first);
+        var b = augmenter.Apply(batch, second);
+        Assert.Equal(batch.shape, a.shape);
+        Assert.Equal(0f, (a - b).abs().max().item<float>());
+        Assert.True((a - batch).abs().max().item<float>() > 0.05);
+    }
+}
