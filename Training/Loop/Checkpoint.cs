@@ -7,6 +7,7 @@
 using System.Text;
 using System.Text.Json;
 using MnistBn.Shared.Configuration;
+using MnistBn.Shared.IO;
 using MnistBn.Training.Model;
 using TorchSharp.Modules;
 

@@ -2,6 +2,7 @@
 // epoch: runs/<variant>/history.json.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MnistBn.Shared.IO;
 
 namespace MnistBn.Training.Loop;
 
