@@ -17,6 +17,9 @@ public static class PipelineConfigJson
     /// <summary>Compact, deterministic JSON of the resolved config.</summary>
     public static string Serialize(PipelineConfig config) => JsonSerializer.Serialize(config, Options);
 
+    /// <summary>Compact, deterministic JSON of one section (or any part) of the config, e.g. to hash a stage's inputs.</summary>
+    public static string SerializeSection<T>(T section) => JsonSerializer.Serialize(section, Options);
+
     /// <summary>Reads JSON written by <see cref="Serialize"/>.</summary>
     public static PipelineConfig Deserialize(string json) =>
         JsonSerializer.Deserialize<PipelineConfig>(json, Options)

@@ -10,6 +10,7 @@ internal static class CommandCatalog
         ConfigCommand.Create(),
         FetchCommand.Create(),
         TrainCommand.Create(),
+        RunCommand.Create(),
         ExportCommand.Create(),
         PredictCommand.Create(),
         EvaluateCommand.Create(),

@@ -2,6 +2,7 @@
 // progress bar and one line per epoch; checkpoints and histories go to training.output_directory.
 using System.CommandLine;
 using MnistBn.Training.Loop;
+using MnistBn.Training.Pipeline;
 using Spectre.Console;
 
 namespace MnistBn.Training.Cli;
@@ -43,7 +44,7 @@ internal static class TrainCommand
                         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                         .Start(context =>
                         {
-                            var (model, history) = trainer.Run(variant, output, parse.GetValue(resume), new SpectreProgress(context));
+                            var (model, history) = trainer.Run(variant, output, parse.GetValue(resume), new SpectreTrainingProgress(context));
                             model.Dispose();
                         });
                 }
@@ -56,34 +57,5 @@ internal static class TrainCommand
             return 0;
         }));
         return command;
-    }
-
-    private sealed class SpectreProgress(ProgressContext context) : ITrainingProgress
-    {
-        private ProgressTask? _task;
-        private int _batches;
-
-        public void Started(string variant, int firstEpoch, int epochs, int batchesPerEpoch)
-        {
-            _batches = batchesPerEpoch;
-            _task = context.AddTask(variant, maxValue: Math.Max(1, (double)(epochs - firstEpoch) * batchesPerEpoch));
-            if (firstEpoch >= epochs)
-                AnsiConsole.WriteLine($"{variant}: already trained for {epochs} epochs");
-        }
-
-        public void Batch(string variant, int epoch, int batch)
-        {
-            if (_task is null)
-                return;
-            _task.Increment(1);
-            _task.Description = $"{variant} epoch {epoch + 1}";
-        }
-
-        public void Epoch(string variant, EpochMetrics m)
-        {
-            AnsiConsole.WriteLine(
-                $"{variant} epoch {m.Epoch,2}: train loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P2} | " +
-                $"test loss {m.TestLoss:F4} acc {m.TestAccuracy:P2} | {m.TrainSeconds:F2} s train ({m.TrainImagesPerSecond:F0} img/s) + {m.EvalSeconds:F2} s eval");
-        }
     }
 }

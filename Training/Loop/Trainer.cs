@@ -174,12 +174,17 @@ public sealed class Trainer
         };
     }
 
-    // Everything but the epoch count must match: resuming may extend a run, not change it.
-    private void RequireResumableConfig(string path, PipelineConfig saved)
+    /// <summary>Everything but the epoch count must match: resuming may extend a run, not change it.</summary>
+    public static bool CanResume(PipelineConfig saved, PipelineConfig current)
     {
         static string Comparable(PipelineConfig config) =>
             PipelineConfigJson.Serialize(config with { Training = config.Training with { Epochs = 0 } });
-        if (Comparable(saved) != Comparable(_config))
+        return Comparable(saved) == Comparable(current);
+    }
+
+    private void RequireResumableConfig(string path, PipelineConfig saved)
+    {
+        if (!CanResume(saved, _config))
             throw new ConfigException(
                 $"{path}: the checkpoint was trained with a different configuration (only training.epochs may change on --resume); train without --resume to start over");
     }

@@ -12,7 +12,8 @@ internal static class MarkdownReport
         var md = new StringBuilder();
         md.AppendLine("# Batch Normalization on MNIST: LeNet with and without BN").AppendLine();
         md.AppendLine($"Produced by `{report.Command}` on {report.CreatedUtc:yyyy-MM-dd HH:mm} UTC " +
-                      $"in {Seconds(report.TotalSeconds)} in all; config hash `{report.ConfigHash}`.").AppendLine();
+                      $"(that invocation took {Seconds(report.TotalSeconds)}; stages already up to date are skipped, so training times " +
+                      $"below come from the training histories); config hash `{report.ConfigHash}`.").AppendLine();
         AppendResults(md, report);
         AppendPlots(md);
         AppendHistory(md, report);
@@ -25,7 +26,8 @@ internal static class MarkdownReport
     private static void AppendResults(StringBuilder md, StudyReport report)
     {
         md.AppendLine("## Results").AppendLine();
-        md.AppendLine("Test set: the 10,000 MNIST test images. *Eager* is the TorchSharp model in eval mode; *ONNX/ML.NET* is the " +
+        var testCount = report.Variants.Count > 0 ? report.Variants[0].OnnxMlNet.Count : 0;
+        md.AppendLine($"Test set: {testCount:N0} MNIST test images. *Eager* is the TorchSharp model in eval mode; *ONNX/ML.NET* is the " +
                       "exported file (BN folded) scored through the ML.NET pipeline that apps embed. The reference study " +
                       "(Keras, same LeNet, 20 epochs, batch 128) published the last three columns.").AppendLine();
         md.AppendLine("| variant | training time | test loss (eager) | test accuracy (eager) | test loss (ONNX/ML.NET) | test accuracy (ONNX/ML.NET) | eager ≠ ONNX | reference time | reference loss | reference accuracy |");
@@ -80,9 +82,27 @@ internal static class MarkdownReport
         if (v.MisclassifiedGridPath is not null)
         {
             var relative = Path.GetRelativePath(reportDirectory, v.MisclassifiedGridPath).Replace('\\', '/');
-            md.AppendLine($"Misclassified test digits:").AppendLine();
+            md.AppendLine($"Misclassified test digits ({v.Misclassified.Count} shown), tile by tile as *true → predicted*:").AppendLine();
             md.AppendLine($"![misclassified digits, {v.Variant}]({relative})").AppendLine();
+            AppendTileLegend(md, v.Misclassified);
         }
+    }
+
+    // A table laid out like the grid (10 tiles a row) so each tile's labels sit where the tile does.
+    private static void AppendTileLegend(StringBuilder md, IReadOnlyList<MisclassifiedReport> tiles)
+    {
+        const int columns = 10;
+        if (tiles.Count == 0)
+            return;
+        md.AppendLine("| " + string.Join(" | ", Enumerable.Range(1, columns).Select(c => $"col {c}")) + " |");
+        md.AppendLine("|" + string.Concat(Enumerable.Repeat(" :---: |", columns)));
+        for (var start = 0; start < tiles.Count; start += columns)
+        {
+            var cells = tiles.Skip(start).Take(columns).Select(t => $"{t.TrueLabel} → {t.Predicted}").ToList();
+            cells.AddRange(Enumerable.Repeat("", columns - cells.Count));
+            md.AppendLine("| " + string.Join(" | ", cells) + " |");
+        }
+        md.AppendLine();
     }
 
     private static void AppendMachine(StringBuilder md, MachineInfo machine)

@@ -24,7 +24,11 @@ internal sealed record VariantReport(
     int[][] ConfusionMatrix,
     IReadOnlyList<ClassReport> PerClass,
     string ModelPath,
-    string? MisclassifiedGridPath);
+    string? MisclassifiedGridPath,
+    IReadOnlyList<MisclassifiedReport> Misclassified);
+
+/// <summary>One misclassified test image, in the order of the grid's tiles.</summary>
+internal sealed record MisclassifiedReport(int Index, int TrueLabel, int Predicted);
 
 /// <summary>One epoch of training as the history records it.</summary>
 internal sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double Seconds);

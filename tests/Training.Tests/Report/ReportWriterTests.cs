@@ -16,7 +16,7 @@ public sealed class ReportWriterTests : IDisposable
             var perClass = Enumerable.Range(0, 10).Select(d => new ClassReport(d, 0.99, 0.98, 100)).ToList();
             var history = new[] { new EpochReport(1, 0.3, 0.9, 0.1, 0.97, 2.5), new EpochReport(2, 0.1, 0.97, 0.05, accuracy, 2.4) };
             return new VariantReport(name, 4.9, history, new TestMetrics(0.0312, accuracy, 10_000),
-                new TestMetrics(0.0312, accuracy, 10_000), 0, confusion, perClass, "models/lenet-" + name + ".onnx", null);
+                new TestMetrics(0.0312, accuracy, 10_000), 0, confusion, perClass, "models/lenet-" + name + ".onnx", null, [new MisclassifiedReport(12, 7, 9)]);
         }
         var machine = new MachineInfo("Linux", "cpu", 2, 2, ".NET 10", new Dictionary<string, string> { ["TorchSharp"] = "0.107.0" });
         return new StudyReport(DateTimeOffset.UnixEpoch, "mnistbn run", "abc", "{}", machine, [Variant("nobn", 0.9921), Variant("bn", 0.9934)], 65);

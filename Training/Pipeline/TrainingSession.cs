@@ -7,19 +7,23 @@ using MnistBn.Training.Data;
 using MnistBn.Training.Model;
 using MnistBn.Training.Runtime;
 
-namespace MnistBn.Training.Cli;
+namespace MnistBn.Training.Pipeline;
 
 internal sealed class TrainingSession : IDisposable
 {
-    private TrainingSession(MnistTensors train, MnistTensors test)
+    private TrainingSession(MnistTensors train, MnistTensors test, LabeledImages testImages)
     {
         Train = train;
         Test = test;
+        TestImages = testImages;
     }
 
     public MnistTensors Train { get; }
 
     public MnistTensors Test { get; }
+
+    /// <summary>The same test images as <see cref="Test"/>, as bytes (for scoring through ML.NET).</summary>
+    public LabeledImages TestImages { get; }
 
     public static async Task<TrainingSession> OpenAsync(PipelineConfig config, string root, CancellationToken cancellationToken)
     {
@@ -28,7 +32,8 @@ internal sealed class TrainingSession : IDisposable
         var data = MnistDataset.Load(directory, config.Data.Files);
         return new TrainingSession(
             MnistTensors.From(data.Train, config.Training.TrainSubset),
-            MnistTensors.From(data.Test, config.Training.TestSubset));
+            MnistTensors.From(data.Test, config.Training.TestSubset),
+            data.Test.Take(config.Training.TestSubset));
     }
 
     /// <summary>The one variant asked for, or every variant in pipeline.yaml's order.</summary>

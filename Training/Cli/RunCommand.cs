@@ -1,0 +1,64 @@
+// `mnistbn run`: the whole study from pipeline.yaml — fetch, train both variants, export, evaluate
+// through ML.NET, write the report — skipping stages that are up to date; ends with the study table.
+using System.CommandLine;
+using MnistBn.Training.Loop;
+using MnistBn.Training.Pipeline;
+using MnistBn.Training.Report;
+using Spectre.Console;
+
+namespace MnistBn.Training.Cli;
+
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var force = new Option<bool>("--force")
+        {
+            Description = "Redo every stage, even those whose inputs are unchanged and whose outputs verify.",
+        };
+        var command = new Command("run",
+            "Run the whole study: fetch and verify MNIST, train each variant, export to ONNX (BN folded), evaluate the exported " +
+            "models on the test set through the ML.NET pipeline, and write the report (Markdown, JSON, plots) to report.directory. " +
+            "Stages whose inputs are unchanged and whose outputs verify are skipped; an interrupted run resumes.")
+            .WithCommonOptions();
+        command.Options.Add(force);
+        command.SetAction((parse, cancel) => CliErrors.GuardAsync(async () =>
+        {
+            var (config, root) = CommonOptions.Load(parse);
+            var runner = new StudyRunner(config, root, parse.GetValue(force), Console.WriteLine);
+            try
+            {
+                var report = await runner.RunAsync("mnistbn " + string.Join(' ', parse.Tokens.Select(t => t.Value)), WithProgress, cancel);
+                PrintTable(report);
+                return 0;
+            }
+            catch (TrainingDivergedException error)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return 2;
+            }
+        }));
+        return command;
+    }
+
+    private static void WithProgress(Action<ITrainingProgress> train) =>
+        AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context => train(new SpectreTrainingProgress(context)));
+
+    private static void PrintTable(StudyReport report)
+    {
+        var table = new Table().Title($"Batch Normalization on MNIST ({report.TotalSeconds:F0} s in all)");
+        foreach (var column in new[] { "variant", "training time", "test loss (eager)", "test acc (eager)", "test loss (ONNX/ML.NET)", "test acc (ONNX/ML.NET)", "eager ≠ ONNX", "reference acc" })
+            table.AddColumn(column);
+        foreach (var v in report.Variants)
+        {
+            var reference = ReferenceStudy.For(v.Variant);
+            table.AddRow(MarkdownReport.Label(v.Variant), MarkdownReport.Seconds(v.TrainingSeconds), $"{v.Eager.Loss:F4}", MarkdownReport.Percent(v.Eager.Accuracy),
+                $"{v.OnnxMlNet.Loss:F4}", MarkdownReport.Percent(v.OnnxMlNet.Accuracy), $"{v.Disagreements} of {v.OnnxMlNet.Count}",
+                reference is null ? "–" : MarkdownReport.Percent(reference.TestAccuracy));
+        }
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,35 @@
+// Where `mnistbn run` keeps each variant's artefacts. models/ holds what users consume (and what is
+// committed after a full run); runs/ holds checkpoints and stage stamps (git-ignored).
+using MnistBn.Shared;
+using MnistBn.Shared.Configuration;
+using MnistBn.Training.Export;
+using MnistBn.Training.Loop;
+
+namespace MnistBn.Training.Pipeline;
+
+internal sealed record StudyPaths(PipelineConfig Config, string Root)
+{
+    public string RunsDirectory => RepositoryPaths.Resolve(Root, Config.Training.OutputDirectory);
+
+    public string ModelsDirectory => RepositoryPaths.Resolve(Root, Config.Export.Directory);
+
+    public string ReportDirectory => RepositoryPaths.Resolve(Root, Config.Report.Directory);
+
+    public string VariantRuns(string variant) => Trainer.VariantDirectory(RunsDirectory, variant);
+
+    public string Checkpoint(string variant) => Path.Combine(VariantRuns(variant), Loop.Checkpoint.FileName);
+
+    public string TrainingHistory(string variant) => Path.Combine(VariantRuns(variant), Loop.TrainingHistory.FileName);
+
+    public string Stamp(string variant, string stage) => Path.Combine(VariantRuns(variant), $"{stage}.stamp.json");
+
+    public string Model(string variant) => Path.Combine(ModelsDirectory, LeNetOnnxExporter.FileName(variant, foldBatchNorm: true));
+
+    /// <summary>The training history published beside the model.</summary>
+    public string PublishedHistory(string variant) => Path.Combine(ModelsDirectory, $"lenet-{variant}.history.json");
+
+    /// <summary>Eager and ONNX/ML.NET test metrics published beside the model.</summary>
+    public string Metrics(string variant) => Path.Combine(ModelsDirectory, $"lenet-{variant}.metrics.json");
+
+    public string MisclassifiedGrid(string variant) => Path.Combine(ReportDirectory, $"misclassified-{variant}.png");
+}

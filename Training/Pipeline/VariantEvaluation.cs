@@ -1,0 +1,30 @@
+// The evaluation stage's result for one variant: the eager (TorchSharp) test metrics, the exported
+// model's metrics through the ML.NET pipeline, and how many test images the two classify differently.
+// Published as models/lenet-<variant>.metrics.json.
+using System.Text.Json;
+using MnistBn.Inference;
+using MnistBn.Shared.IO;
+using MnistBn.Training.Report;
+
+namespace MnistBn.Training.Pipeline;
+
+internal sealed record VariantEvaluation(
+    string Variant,
+    string Model,
+    TestMetrics Eager,
+    EvaluationMetrics OnnxMlNet,
+    int Disagreements,
+    IReadOnlyList<int> DisagreementIndices)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json), "evaluation metrics");
+
+    public static VariantEvaluation Load(string path) =>
+        JsonSerializer.Deserialize<VariantEvaluation>(File.ReadAllText(path), Json)
+        ?? throw new InvalidDataException($"{path}: empty evaluation metrics");
+}
