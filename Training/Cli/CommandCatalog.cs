@@ -10,6 +10,7 @@ internal static class CommandCatalog
         ConfigCommand.Create(),
         FetchCommand.Create(),
         TrainCommand.Create(),
+        BenchTrainingCommand.Create(),
         RunCommand.Create(),
         ExportCommand.Create(),
         PredictCommand.Create(),

@@ -63,7 +63,7 @@ public sealed class Trainer
 
         torch.manual_seed(training.Seed);
         var model = new LeNet(variant, ModelVariants.UsesBatchNorm(variant), _config.Model.BatchNorm);
-        var optimizer = CreateOptimizer(model);
+        var optimizer = CreateOptimizer(model, _config.Training);
         var history = new List<EpochMetrics>();
         if (resume && File.Exists(checkpointPath))
         {
@@ -163,9 +163,9 @@ public sealed class Trainer
         return (meanLoss, (double)correct.item<long>() / seen, clock.Elapsed.TotalSeconds);
     }
 
-    private OptimizerHelper CreateOptimizer(LeNet model)
+    /// <summary>Adam or SGD with momentum over <paramref name="model"/>'s parameters, as <c>training</c> says.</summary>
+    public static OptimizerHelper CreateOptimizer(LeNet model, TrainingConfig training)
     {
-        var training = _config.Training;
         return training.Optimizer switch
         {
             "adam" => optim.Adam(model.parameters(), training.LearningRate, weight_decay: training.WeightDecay),
