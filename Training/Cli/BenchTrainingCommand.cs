@@ -64,8 +64,7 @@ internal static class BenchTrainingCommand
                         var trainer = new Trainer(run, session.Train, session.Test, _ => { });
                         var (model, history) = trainer.Run(variant, Path.Combine(output.FullName, $"{variant}-{augment}"), resume: false, NoProgress.Instance);
                         model.Dispose();
-                        var seconds = history.Epochs.Select(e => e.TrainSeconds).Order().ToList();
-                        var median = seconds[seconds.Count / 2];
+                        var median = Median(history.Epochs.Select(e => e.TrainSeconds));
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"{variant,-5} augmentation {(augment ? "on " : "off")}: median {median:F2} s/epoch ({session.Train.Count / median:F0} images/s); " +
                             $"epochs {string.Join(", ", history.Epochs.Select(e => e.TrainSeconds.ToString("F2", CultureInfo.InvariantCulture)))} s"));
@@ -81,6 +80,13 @@ internal static class BenchTrainingCommand
             return 0;
         }));
         return command;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static void PrintProfile(string variant, StepProfile p)

@@ -92,21 +92,24 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
         if (!training)
             return Normalize(input, running_mean, running_var, channelShape);
 
+
         var count = input.numel() / Features;
         if (count < 2)
             throw new ArgumentException($"{GetName()}: training mode needs more than one value per channel, got [{string.Join(", ", input.shape)}]");
-        var (variance, mean) = input.var_mean(ReductionAxes, unbiased: false);
+        var outputs = BatchNormFunction.apply(input, weight, bias, Epsilon, ReductionAxes, channelShape);
+        var (output, mean, variance) = (outputs[0], outputs[1], outputs[2]);
         using (no_grad())
         {
             running_mean.mul_(1 - Momentum).add_(mean, alpha: Momentum);
             running_var.mul_(1 - Momentum).add_(variance, alpha: Momentum * count / (count - 1));
             num_batches_tracked.add_(1);
         }
-        return Normalize(input, mean, variance, channelShape);
+        return output;
     }
 
-    // y = (x − μ)/√(σ² + ε)·γ + β, folded per channel into one scale and one shift so that the
-    // full-size tensor sees a single multiply-add.
+    // Eval mode: y = (x − μ)/√(σ² + ε)·γ + β with the running statistics, folded per channel into one
+    // scale and one shift so that the full-size tensor sees a single multiply-add. Training mode goes
+    // through BatchNormFunction, whose backward pass is written out by hand.
     private Tensor Normalize(Tensor input, Tensor mean, Tensor variance, long[] channelShape)
     {
         var scale = weight * (variance + Epsilon).rsqrt();

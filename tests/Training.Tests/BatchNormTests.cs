@@ -57,6 +57,34 @@ public sealed class BatchNormTests
         Assert.True(norm.Bias.grad!.abs().sum().item<float>() > 0);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public void Hand_written_backward_matches_builtin_gradients(int rank)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        var shape = rank == 4 ? new long[] { 6, 3, 5, 5 } : new long[] { 10, 7 };
+        using BatchNorm ours = rank == 4 ? new BatchNorm2d(3, Momentum, Epsilon) : new BatchNorm1d(7, Momentum, Epsilon);
+        using nn.Module<Tensor, Tensor> reference = rank == 4 ? nn.BatchNorm2d(3, eps: Epsilon, momentum: Momentum) : nn.BatchNorm1d(7, eps: Epsilon, momentum: Momentum);
+        using (no_grad())
+        {
+            ours.Weight.copy_(rand(ours.Features) + 0.5);
+            reference.state_dict()["weight"].copy_(ours.Weight);
+        }
+        var x = (randn(shape) * 2 + 1).requires_grad_(true);
+        var xReference = x.detach().clone().requires_grad_(true);
+        var upstream = randn(shape);
+
+        (ours.call(x) * upstream).sum().backward();
+        (reference.call(xReference) * upstream).sum().backward();
+
+        var referenceParameters = reference.parameters().ToArray();
+        AssertClose(xReference.grad!, x.grad!, "input gradient");
+        AssertClose(referenceParameters[0].grad!, ours.Weight.grad!, "γ gradient");
+        AssertClose(referenceParameters[1].grad!, ours.Bias.grad!, "β gradient");
+    }
+
     [Fact]
     public void Parameters_and_buffers_are_module_state_with_pytorch_names()
     {
