@@ -57,6 +57,7 @@ public sealed record TrainingConfig(
     int BatchSize,
     string Optimizer,
     double LearningRate,
+    double LearningRateDecay,
     double SgdMomentum,
     double WeightDecay,
     long Seed,

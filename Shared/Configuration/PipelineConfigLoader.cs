@@ -129,6 +129,7 @@ public static class PipelineConfigLoader
             BatchSize: training.Int("batch_size", 1, 60_000),
             Optimizer: training.String("optimizer", ["adam", "sgd"]),
             LearningRate: training.Double("learning_rate", 0, 10, minExclusive: true),
+            LearningRateDecay: training.Double("learning_rate_decay", 0, 1, minExclusive: true),
             SgdMomentum: training.Double("sgd_momentum", 0, 0.999),
             WeightDecay: training.Double("weight_decay", 0, 1),
             Seed: training.Long("seed"),

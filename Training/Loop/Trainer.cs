@@ -82,6 +82,7 @@ public sealed class Trainer
         progress.Started(variant, history.Count, training.Epochs, batches);
         for (var epoch = history.Count; epoch < training.Epochs; epoch++)
         {
+            SetLearningRate(optimizer, LearningRate(training, epoch));
             var (trainLoss, trainAccuracy, trainSeconds) = TrainEpoch(model, optimizer, variant, epoch, progress);
             var evalClock = Stopwatch.StartNew();
             var (testLoss, testAccuracy) = Evaluate(model, _test);
@@ -172,6 +173,19 @@ public sealed class Trainer
             "sgd" => optim.SGD(model.parameters(), training.LearningRate, training.SgdMomentum, weight_decay: training.WeightDecay),
             _ => throw new ConfigException($"training.optimizer: unknown optimizer '{training.Optimizer}' (expected adam or sgd)"),
         };
+    }
+
+    /// <summary>
+    /// The learning rate of 0-based <paramref name="epoch"/>: exponential decay per epoch. It depends on
+    /// the epoch alone (not on the total), so a resumed or extended run continues the same schedule.
+    /// </summary>
+    public static double LearningRate(TrainingConfig training, int epoch) =>
+        training.LearningRate * Math.Pow(training.LearningRateDecay, epoch);
+
+    private static void SetLearningRate(OptimizerHelper optimizer, double learningRate)
+    {
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = learningRate;
     }
 
     /// <summary>Everything but the epoch count must match: resuming may extend a run, not change it.</summary>
