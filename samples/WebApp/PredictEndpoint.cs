@@ -97,7 +97,7 @@ public static class PredictEndpoint
         if (sizeFeature is { IsReadOnly: false })
             sizeFeature.MaxRequestBodySize = limit + 1;
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
+        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 4096, Array.MaxLength));
         var chunk = new byte[16 * 1024];
         try
         {
