@@ -29,7 +29,7 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
             foreach (var project in new[] { "Shared/MnistBn.Shared.csproj", "Inference/MnistBn.Inference.csproj" })
             {
                 DotnetCli.Run(root, TimeSpan.FromMinutes(2), "pack", Path.Combine(root, project), "-c", Configuration,
-                    "--no-build", "-o", Feed, $"-p:Version={Version}");
+                    "--no-build", "--no-restore", "-o", Feed, $"-p:Version={Version}");
             }
         }
 
@@ -55,6 +55,9 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
                     var cached = Path.Combine(cache, id, Version.ToLowerInvariant());
                     if (Directory.Exists(cached))
                         Directory.Delete(cached, recursive: true);
+                    var idFolder = Path.GetDirectoryName(cached)!;
+                    if (Directory.Exists(idFolder) && !Directory.EnumerateFileSystemEntries(idFolder).Any())
+                        Directory.Delete(idFolder);
                 }
             }
             catch (IOException)
