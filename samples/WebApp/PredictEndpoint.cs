@@ -1,0 +1,124 @@
+// POST /predict: one digit picture in the body, every loaded model's prediction out, as JSON.
+// Body forms, chosen by Content-Type:
+//   image/png, image/jpeg (also bmp, gif, webp)  an encoded picture of any size
+//   application/octet-stream                    raw 28×28 gray bytes, row-major (784 bytes)
+// ?invert=true: the picture is a dark digit on a light background (MNIST digits are light on dark).
+// Client mistakes are answered 4xx with {"error": "..."} naming the problem, never 500.
+using Microsoft.AspNetCore.Http.Features;
+using MnistBn.Inference;
+using MnistBn.Shared;
+
+namespace MnistBn.WebApp;
+
+/// <summary>One model's answer.</summary>
+public sealed record ModelPrediction(string Model, int Digit, float Confidence, IReadOnlyList<float> Probabilities);
+
+/// <summary>The response of POST /predict.</summary>
+public sealed record PredictResponse(IReadOnlyList<ModelPrediction> Predictions);
+
+/// <summary>The body of every error response.</summary>
+public sealed record ErrorResponse(string Error);
+
+public static class PredictEndpoint
+{
+    private const string RawContentType = "application/octet-stream";
+
+    private static readonly string[] ImageContentTypes =
+        ["image/png", "image/jpeg", "image/jpg", "image/bmp", "image/gif", "image/webp"];
+
+    public static async Task<IResult> HandleAsync(HttpContext context, DigitModels models, WebAppOptions options)
+    {
+        var request = context.Request;
+        var invert = false;
+        if (request.Query.TryGetValue("invert", out var invertText) && !bool.TryParse(invertText, out invert))
+            return Error(StatusCodes.Status400BadRequest, $"query parameter 'invert' must be true or false, not '{invertText}'");
+
+        var mediaType = MediaType(request.ContentType);
+        var isRaw = mediaType == RawContentType;
+        if (!isRaw && !ImageContentTypes.Contains(mediaType))
+        {
+            return Error(StatusCodes.Status415UnsupportedMediaType, mediaType.Length == 0
+                ? $"missing Content-Type: send an image ({string.Join(", ", ImageContentTypes)}) or {RawContentType} with {ModelContract.PixelCount} raw gray bytes"
+                : $"unsupported Content-Type '{mediaType}': send an image ({string.Join(", ", ImageContentTypes)}) or {RawContentType} with {ModelContract.PixelCount} raw gray bytes");
+        }
+
+        var (body, tooLarge) = await ReadBodyAsync(context, options.MaxRequestBytes);
+        if (tooLarge)
+            return Error(StatusCodes.Status413PayloadTooLarge, $"request body larger than the limit of {options.MaxRequestBytes} bytes");
+        if (body.Length == 0)
+            return Error(StatusCodes.Status400BadRequest, isRaw
+                ? $"empty body: expected {ModelContract.PixelCount} raw gray bytes"
+                : $"empty body: expected an encoded image ({mediaType})");
+
+        GrayImage image;
+        try
+        {
+            image = isRaw
+                ? GrayImage.FromRaw(body, "raw body")
+                : ImageDecoder.Decode(body, $"{mediaType} body", background: invert ? byte.MaxValue : byte.MinValue);
+        }
+        catch (InvalidDataException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+        if (invert)
+            Invert(image.Pixels);
+
+        var predictions = new List<ModelPrediction>(models.Models.Count);
+        foreach (var (name, classifier) in models.Models)
+        {
+            var p = classifier.Predict(image);
+            predictions.Add(new ModelPrediction(name, p.Digit, p.Confidence, p.Probabilities));
+        }
+        return Results.Ok(new PredictResponse(predictions));
+    }
+
+    public static IResult Error(int status, string message) => Results.Json(new ErrorResponse(message), statusCode: status);
+
+    private static string MediaType(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+            return "";
+        var semicolon = contentType.IndexOf(';');
+        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// Reads the body up to <paramref name="limit"/> bytes. The declared Content-Length is checked
+    /// first; a chunked body is counted as it arrives, so a client cannot make the server buffer more.
+    /// </summary>
+    private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpContext context, long limit)
+    {
+        var request = context.Request;
+        if (request.ContentLength > limit)
+            return ([], true);
+        // Kestrel's own limit stays above ours so that our check answers first, with a JSON message.
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+            sizeFeature.MaxRequestBodySize = limit + 1;
+
+        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 4096, Array.MaxLength));
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limit)
+                    return ([], true);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ([], true);
+        }
+        return (buffer.ToArray(), false);
+    }
+
+    private static void Invert(byte[] pixels)
+    {
+        for (var i = 0; i < pixels.Length; i++)
+            pixels[i] = (byte)(byte.MaxValue - pixels[i]);
+    }
+}

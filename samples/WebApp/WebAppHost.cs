@@ -1,0 +1,91 @@
+// Builds the web app: Kestrel on the configured loopback address and port, the models loaded once,
+// the page (embedded static files) and the API. Program.cs runs it; tests and the load test build
+// it with their own settings and a free port.
+using System.Net;
+using System.Reflection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.FileProviders;
+
+namespace MnistBn.WebApp;
+
+public static class WebAppHost
+{
+    /// <summary>Builds the app; loads the models (throws, naming the file, when one is missing).</summary>
+    /// <param name="args">Command-line settings, e.g. <c>--WebApp:Port=8080</c>.</param>
+    /// <param name="settings">Extra settings that override everything else (tests).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits beside the assembly; the current directory is whatever the shell had.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
+
+        var options = builder.Configuration.GetSection(WebAppOptions.Section).Get<WebAppOptions>() ?? new WebAppOptions();
+        if (!IPAddress.TryParse(options.Host, out var address))
+            throw new InvalidOperationException($"{WebAppOptions.Section}:Host must be an IP address, not '{options.Host}'");
+        if (options.Port is < 0 or > 65535)
+            throw new InvalidOperationException($"{WebAppOptions.Section}:Port must be 0–65535, not {options.Port}");
+        if (options.MaxRequestBytes <= 0)
+            throw new InvalidOperationException($"{WebAppOptions.Section}:MaxRequestBytes must be positive, not {options.MaxRequestBytes}");
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, options.Port);
+            // A hard ceiling above the endpoint's own (JSON-answering) limit, for every route.
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes + 1;
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+
+        var app = builder.Build();
+        var log = app.Logger;
+        var models = DigitModels.Load(options, AppContext.BaseDirectory, message => log.LogInformation("{Message}", message));
+        app.Lifetime.ApplicationStopped.Register(models.Dispose);
+
+        app.UseExceptionHandler(errors => errors.Run(WriteErrorAsync));
+        var page = new EmbeddedFileProvider(Assembly.GetExecutingAssembly(), "wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
+
+        // A lambda of HttpContext alone would bind as a RequestDelegate and drop the IResult.
+        app.MapPost("/predict", (HttpContext context, CancellationToken _) => PredictEndpoint.HandleAsync(context, models, options));
+        app.MapGet("/models", () => models.Models.Select(m => new
+        {
+            name = m.Name,
+            path = m.Classifier.ModelPath,
+            device = m.Classifier.GpuDeviceId is { } id ? $"cuda:{id}" : "cpu",
+        }));
+        // Liveness: the process answers. Readiness: the models are loaded (they are before Kestrel
+        // listens) and the app is not shutting down.
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/readyz", (IHostApplicationLifetime lifetime) => lifetime.ApplicationStopping.IsCancellationRequested
+            ? Results.Json(new { status = "stopping" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Ok(new { status = "ready", models = models.Models.Select(m => m.Name) }));
+        return app;
+    }
+
+    /// <summary>The address Kestrel listens on (after StartAsync), e.g. http://127.0.0.1:5080.</summary>
+    public static Uri ListeningAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+
+    /// <summary>Unhandled exceptions: a client's malformed request stays a 4xx; anything else is a logged 500.</summary>
+    private static async Task WriteErrorAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, message) = error is BadHttpRequestException bad
+            ? (bad.StatusCode, bad.Message)
+            : (StatusCodes.Status500InternalServerError, "internal error; see the server log");
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new ErrorResponse(message));
+    }
+}

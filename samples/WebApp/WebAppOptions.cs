@@ -1,0 +1,26 @@
+// The web app's settings, bound from the "WebApp" section of appsettings.json (or the command line,
+// e.g. --WebApp:Port=8080, or the environment, e.g. WebApp__Port=8080).
+namespace MnistBn.WebApp;
+
+public sealed class WebAppOptions
+{
+    public const string Section = "WebApp";
+
+    /// <summary>Address Kestrel binds to. Loopback by default: exposing the app is a deliberate change.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one (tests, load test).</summary>
+    public int Port { get; set; } = 5080;
+
+    /// <summary>Largest accepted request body. A 28×28 digit is 784 bytes raw or a few KB as PNG.</summary>
+    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>cpu</c>, <c>cuda</c> or <c>cuda:&lt;id&gt;</c> (CUDA needs the GPU flavour of ONNX Runtime).</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>
+    /// Model name → ONNX file. Relative paths resolve from the repository root (the folder holding
+    /// pipeline.yaml, searched upwards from the current and the app's folder), else from the app's folder.
+    /// </summary>
+    public Dictionary<string, string> Models { get; set; } = [];
+}
