@@ -70,10 +70,10 @@ public sealed record TrainingConfig(
 /// <summary>On-the-fly random affine augmentation, as in the reference study.</summary>
 /// <param name="Enabled">Off: training sees the images unchanged.</param>
 /// <param name="RotationDegrees">Rotation uniform in ±this many degrees.</param>
-/// <param name="Shear">Shear angle uniform in ±this many radians.</param>
+/// <param name="ShearDegrees">Shear angle uniform in ±this many degrees (Keras's <c>shear_range</c> unit).</param>
 /// <param name="Zoom">Scale uniform in [1 − zoom, 1 + zoom].</param>
 /// <param name="Shift">Translation uniform in ±this fraction of the image size.</param>
-public sealed record AugmentationConfig(bool Enabled, double RotationDegrees, double Shear, double Zoom, double Shift);
+public sealed record AugmentationConfig(bool Enabled, double RotationDegrees, double ShearDegrees, double Zoom, double Shift);
 
 /// <summary>ONNX export settings.</summary>
 public sealed record ExportConfig(string Directory, int Opset, bool FoldBatchNorm);

@@ -140,7 +140,7 @@ public static class PipelineConfigLoader
             Augmentation: new AugmentationConfig(
                 augmentation.Bool("enabled"),
                 augmentation.Double("rotation_degrees", 0, 180),
-                augmentation.Double("shear", 0, 1.5),
+                augmentation.Double("shear_degrees", 0, 80),
                 augmentation.Double("zoom", 0, 0.9),
                 augmentation.Double("shift", 0, 0.5)));
         augmentation.EnsureNoUnknownKeys();

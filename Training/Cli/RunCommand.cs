@@ -50,15 +50,16 @@ internal static class RunCommand
     private static void PrintTable(StudyReport report)
     {
         var table = new Table().Title($"Batch Normalization on MNIST ({report.TotalSeconds:F0} s in all)");
-        foreach (var column in new[] { "variant", "training time", "test loss (eager)", "test acc (eager)", "test loss (ONNX/ML.NET)", "test acc (ONNX/ML.NET)", "eager ≠ ONNX", "reference acc" })
+        foreach (var column in new[] { "variant", "train time", "loss eager", "acc eager", "loss ML.NET", "acc ML.NET", "eager≠ONNX", "study acc" })
             table.AddColumn(column);
         foreach (var v in report.Variants)
         {
             var reference = ReferenceStudy.For(v.Variant);
             table.AddRow(MarkdownReport.Label(v.Variant), MarkdownReport.Seconds(v.TrainingSeconds), $"{v.Eager.Loss:F4}", MarkdownReport.Percent(v.Eager.Accuracy),
-                $"{v.OnnxMlNet.Loss:F4}", MarkdownReport.Percent(v.OnnxMlNet.Accuracy), $"{v.Disagreements} of {v.OnnxMlNet.Count}",
+                $"{v.OnnxMlNet.Loss:F4}", MarkdownReport.Percent(v.OnnxMlNet.Accuracy), $"{v.Disagreements}/{v.OnnxMlNet.Count}",
                 reference is null ? "–" : MarkdownReport.Percent(reference.TestAccuracy));
         }
         AnsiConsole.Write(table);
+        AnsiConsole.WriteLine("Test set through the exported ONNX model in ML.NET (BN folded) beside the eager TorchSharp model; study = the reference (Keras) study.");
     }
 }

@@ -42,7 +42,7 @@ public sealed class Augmenter
         // Six draws per image in one call: α, s, zx, zy, tx, ty, each uniform in [-1, 1].
         var u = rand([6, n], generator: generator).mul_(2).sub_(1);
         var angle = u[0] * (_config.RotationDegrees * Math.PI / 180);
-        var shear = u[1] * _config.Shear;
+        var shear = u[1] * (_config.ShearDegrees * Math.PI / 180);
         var zoomX = u[2] * _config.Zoom + 1;
         var zoomY = u[3] * _config.Zoom + 1;
         var shiftX = u[4] * (2 * _config.Shift); // a fraction of the width is twice that in [-1, 1]

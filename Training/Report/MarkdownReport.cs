@@ -15,6 +15,7 @@ internal static class MarkdownReport
                       $"(that invocation took {Seconds(report.TotalSeconds)}; stages already up to date are skipped, so training times " +
                       $"below come from the training histories); config hash `{report.ConfigHash}`.").AppendLine();
         AppendResults(md, report);
+        AppendSetup(md, report);
         AppendPlots(md);
         AppendHistory(md, report);
         foreach (var variant in report.Variants)
@@ -102,6 +103,25 @@ internal static class MarkdownReport
             cells.AddRange(Enumerable.Repeat("", columns - cells.Count));
             md.AppendLine("| " + string.Join(" | ", cells) + " |");
         }
+        md.AppendLine();
+    }
+
+    // The settings a reader needs to judge the numbers, from the config that produced them.
+    private static void AppendSetup(StringBuilder md, StudyReport report)
+    {
+        var config = MnistBn.Shared.Configuration.PipelineConfigJson.Deserialize(report.ConfigJson);
+        var t = config.Training;
+        var a = t.Augmentation;
+        md.AppendLine("## Setup").AppendLine();
+        md.AppendLine($"- LeNet (conv3×3 6 → pool → conv3×3 16 → pool → FC120 → FC84 → FC10); `bn` puts the hand-written BatchNorm " +
+                      $"before every hidden ReLU (momentum {F(config.Model.BatchNorm.Momentum, 2)} in PyTorch's convention = Keras's " +
+                      $"{F(1 - config.Model.BatchNorm.Momentum, 2)}, ε {config.Model.BatchNorm.Epsilon.ToString(CultureInfo.InvariantCulture)}).");
+        md.AppendLine($"- {t.Epochs} epochs, batch {t.BatchSize}, {t.Optimizer} learning rate {t.LearningRate.ToString(CultureInfo.InvariantCulture)} " +
+                      $"× {t.LearningRateDecay.ToString(CultureInfo.InvariantCulture)} per epoch, seed {t.Seed}, " +
+                      $"{(t.TrainSubset > 0 ? $"first {t.TrainSubset:N0}" : "all")} training images.");
+        md.AppendLine(a.Enabled
+            ? $"- Augmentation per batch: rotation ±{F(a.RotationDegrees, 1)}°, shear ±{F(a.ShearDegrees, 1)}°, zoom ±{F(a.Zoom, 2)}, shift ±{F(a.Shift, 2)} of the size."
+            : "- No augmentation.");
         md.AppendLine();
     }
 

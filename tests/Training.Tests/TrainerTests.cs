@@ -85,6 +85,29 @@ public sealed class TrainerTests(TrainingFixture data) : IClassFixture<TrainingF
         Assert.Equal(before, File.ReadAllBytes(checkpoint));
     }
 
+    [Fact]
+    public void Learning_rate_decays_per_epoch_from_the_configured_rate()
+    {
+        var training = TrainingFixture.Config(3, "unused").Training with { LearningRate = 0.002, LearningRateDecay = 0.5 };
+        Assert.Equal(0.002, Trainer.LearningRate(training, 0), 15);
+        Assert.Equal(0.0005, Trainer.LearningRate(training, 2), 15);
+        Assert.Equal(0.002, Trainer.LearningRate(training with { LearningRateDecay = 1 }, 7), 15);
+    }
+
+    [Fact]
+    public void Decay_changes_training_from_the_second_epoch_on()
+    {
+        using var temp = new TempDirectory();
+        var constant = TrainingFixture.Config(2, temp.Path);
+        var decayed = constant with { Training = constant.Training with { LearningRateDecay = 0.05 } };
+        var (a, constantHistory) = Train(constant, "nobn", Path.Combine(temp.Path, "constant"), resume: false);
+        var (b, decayedHistory) = Train(decayed, "nobn", Path.Combine(temp.Path, "decayed"), resume: false);
+        a.Dispose();
+        b.Dispose();
+        Assert.Equal(Comparable(constantHistory)[0], Comparable(decayedHistory)[0]);
+        Assert.NotEqual(Comparable(constantHistory)[1], Comparable(decayedHistory)[1]);
+    }
+
     private (MnistBn.Training.Model.LeNet Model, TrainingHistory History) Train(PipelineConfig config, string variant, string output, bool resume) =>
         new Trainer(config, data.Train, data.Test, _ => { }).Run(variant, output, resume, NoProgress.Instance);
 

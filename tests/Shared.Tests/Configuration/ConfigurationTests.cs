@@ -35,6 +35,16 @@ public sealed class ConfigurationTests
         Assert.Equal(128, config.Training.BatchSize);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1.5")]
+    public void Learning_rate_decay_outside_zero_to_one_is_out_of_range(string value)
+    {
+        var error = Fails(RepositoryYaml, $"training.learning_rate_decay={value}");
+        Assert.Contains("'training.learning_rate_decay'", error.Message);
+        Assert.Contains("out of range (0, 1]", error.Message);
+    }
+
     [Fact]
     public void Unknown_top_level_key_names_key_and_line()
     {

@@ -6,7 +6,7 @@ public sealed class ReportWriterTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mnistbn-report-").FullName;
 
-    public void Dispose() { if (Environment.GetEnvironmentVariable("KEEP") is null) Directory.Delete(_dir, recursive: true); else Console.WriteLine(_dir); }
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     internal static StudyReport Sample()
     {
@@ -19,7 +19,7 @@ public sealed class ReportWriterTests : IDisposable
                 new TestMetrics(0.0312, accuracy, 10_000), 0, confusion, perClass, "models/lenet-" + name + ".onnx", null, [new MisclassifiedReport(12, 7, 9)]);
         }
         var machine = new MachineInfo("Linux", "cpu", 2, 2, ".NET 10", new Dictionary<string, string> { ["TorchSharp"] = "0.107.0" });
-        return new StudyReport(DateTimeOffset.UnixEpoch, "mnistbn run", "abc", "{}", machine, [Variant("nobn", 0.9921), Variant("bn", 0.9934)], 65);
+        return new StudyReport(DateTimeOffset.UnixEpoch, "mnistbn run", "abc", MnistBn.Shared.Configuration.PipelineConfigJson.Serialize(MnistBn.TestSupport.MnistTestData.Config), machine, [Variant("nobn", 0.9921), Variant("bn", 0.9934)], 65);
     }
 
     [Fact]
@@ -34,5 +34,16 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("99.08%", markdown); // the reference study's accuracy without BN
         Assert.True(File.Exists(Path.Combine(_dir, ReportFiles.AccuracyPlot + ".png")));
         Assert.True(File.Exists(Path.Combine(_dir, ReportFiles.LossPlot + ".svg")));
+    }
+
+    [Fact]
+    public void Setup_section_states_the_training_settings_of_the_config()
+    {
+        var markdown = File.ReadAllText(ReportWriter.Write(Sample(), _dir));
+
+        var training = MnistBn.TestSupport.MnistTestData.Config.Training;
+        Assert.Contains("## Setup", markdown);
+        Assert.Contains($"{training.Epochs} epochs, batch {training.BatchSize}, adam learning rate 0.001 × {training.LearningRateDecay.ToString(System.Globalization.CultureInfo.InvariantCulture)} per epoch", markdown);
+        Assert.Contains("shear ±0.3°", markdown);
     }
 }
