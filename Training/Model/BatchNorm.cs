@@ -96,12 +96,12 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
         var count = input.numel() / Features;
         if (count < 2)
             throw new ArgumentException($"{GetName()}: training mode needs more than one value per channel, got [{string.Join(", ", input.shape)}]");
-        var outputs = BatchNormFunction.apply(input, weight, bias, Epsilon, ReductionAxes, channelShape);
-        var (output, mean, variance) = (outputs[0], outputs[1], outputs[2]);
+        var statistics = new BatchStatistics();
+        var output = BatchNormFunction.Normalize(input, weight, bias, Epsilon, ReductionAxes, channelShape, statistics);
         using (no_grad())
         {
-            running_mean.mul_(1 - Momentum).add_(mean, alpha: Momentum);
-            running_var.mul_(1 - Momentum).add_(variance, alpha: Momentum * count / (count - 1));
+            running_mean.mul_(1 - Momentum).add_(statistics.Mean!, alpha: Momentum);
+            running_var.mul_(1 - Momentum).add_(statistics.Variance!, alpha: Momentum * count / (count - 1));
             num_batches_tracked.add_(1);
         }
         return output;
