@@ -43,7 +43,7 @@ public sealed class ReportWriterTests : IDisposable
 
         var training = MnistBn.TestSupport.MnistTestData.Config.Training;
         Assert.Contains("## Setup", markdown);
-        Assert.Contains($"{training.Epochs} epochs, batch {training.BatchSize}, adam learning rate 0.001 × {training.LearningRateDecay.ToString(System.Globalization.CultureInfo.InvariantCulture)} per epoch", markdown);
+        Assert.Contains($"{training.Epochs} epochs, batch {training.BatchSize}, adam learning rate {training.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} × {training.LearningRateDecay.ToString(System.Globalization.CultureInfo.InvariantCulture)} per epoch", markdown);
         Assert.Contains("shear ±0.3°", markdown);
     }
 }
