@@ -25,9 +25,10 @@ internal static class LineChart
     ];
 
     /// <summary>Writes <paramref name="basePath"/>.png and .svg; returns the two paths.</summary>
-    public static (string Png, string Svg) Write(string title, string yTitle, IReadOnlyList<ChartSeries> series, string basePath)
+    /// <param name="yMinimum">Lower end of the y axis (default: fitted to the data).</param>
+    public static (string Png, string Svg) Write(string title, string yTitle, IReadOnlyList<ChartSeries> series, string basePath, double? yMinimum = null)
     {
-        var model = Build(title, yTitle, series);
+        var model = Build(title, yTitle, series, yMinimum);
         var png = basePath + ".png";
         var svg = basePath + ".svg";
         AtomicFile.Write(png, stream => new OxyPlot.SkiaSharp.PngExporter { Width = Width, Height = Height }.Export(model, stream));
@@ -35,11 +36,15 @@ internal static class LineChart
         return (png, svg);
     }
 
-    private static PlotModel Build(string title, string yTitle, IReadOnlyList<ChartSeries> series)
+    private static PlotModel Build(string title, string yTitle, IReadOnlyList<ChartSeries> series, double? yMinimum)
     {
         var model = new PlotModel { Title = title, Background = OxyColors.White };
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "epoch", MajorGridlineStyle = LineStyle.Dot, MinimumMajorStep = 1 });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yTitle, MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(new LinearAxis
+        {
+            Position = AxisPosition.Left, Title = yTitle, MajorGridlineStyle = LineStyle.Dot,
+            Minimum = yMinimum ?? double.NaN, // NaN: fitted to the data
+        });
         model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightBottom, LegendPlacement = LegendPlacement.Inside });
         for (var i = 0; i < series.Count; i++)
         {

@@ -47,8 +47,9 @@ internal static class MarkdownReport
     private static void AppendPlots(StringBuilder md)
     {
         md.AppendLine("## Training curves").AppendLine();
+        md.AppendLine($"![test accuracy per epoch, zoomed]({ReportFiles.TestAccuracyPlot}.png)").AppendLine();
         md.AppendLine("Solid: training set (augmented, running average over the epoch); dashed: test set after the epoch. " +
-                      "SVG versions sit beside the PNGs.").AppendLine();
+                      "The first chart zooms into the test accuracy; SVG versions sit beside the PNGs.").AppendLine();
         md.AppendLine($"![accuracy per epoch]({ReportFiles.AccuracyPlot}.png)").AppendLine();
         md.AppendLine($"![loss per epoch]({ReportFiles.LossPlot}.png)").AppendLine();
     }

@@ -34,6 +34,8 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("99.08%", markdown); // the reference study's accuracy without BN
         Assert.True(File.Exists(Path.Combine(_dir, ReportFiles.AccuracyPlot + ".png")));
         Assert.True(File.Exists(Path.Combine(_dir, ReportFiles.LossPlot + ".svg")));
+        Assert.True(File.Exists(Path.Combine(_dir, ReportFiles.TestAccuracyPlot + ".png")));
+        Assert.Contains($"]({ReportFiles.TestAccuracyPlot}.png)", markdown);
     }
 
     [Fact]
