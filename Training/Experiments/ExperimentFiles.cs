@@ -50,7 +50,7 @@ internal static class ExperimentFiles
         md.AppendLine($"# {title}").AppendLine();
         md.AppendLine($"**The paper's claim:** {claim}").AppendLine();
         md.AppendLine($"Produced by `{header.Command}` on {header.CreatedUtc:yyyy-MM-dd HH:mm} UTC in {Seconds(header.Seconds)} " +
-                      $"({header.TrainImages:N0} training images, {header.TestImages:N0} test images, {header.TorchThreads} torch threads, {header.Machine}).").AppendLine();
+                      $"({header.TrainImages:N0} training images, {header.TestImages:N0} test images, {header.TorchThreads} torch thread{(header.TorchThreads == 1 ? "" : "s")}, {header.Machine}).").AppendLine();
     }
 
     /// <summary>The exact resolved configuration, last in every experiment's Markdown.</summary>

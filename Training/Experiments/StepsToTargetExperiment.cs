@@ -71,6 +71,21 @@ internal static class StepsToTargetExperiment
             var parts = runs.Select(r =>
                 $"{ExperimentModels.Label(config.Model, r.Variant)} at lr {ExperimentFiles.Rate(r.LearningRate)}: {ExperimentFiles.Steps(r.Hits.First(h => h.Target == target).Step)}");
             findings.Add($"Steps to {ExperimentFiles.Percent(target)} test accuracy — " + string.Join("; ", parts) + ".");
+            foreach (var byRate in runs.GroupBy(r => r.LearningRate))
+            {
+                // The paper's comparison: the same learning rate, with and without BN.
+                var plain = byRate.FirstOrDefault(r => r.Variant == "nobn")?.Hits.First(h => h.Target == target).Step;
+                foreach (var other in byRate.Where(r => r.Variant != "nobn"))
+                {
+                    var step = other.Hits.First(h => h.Target == target).Step;
+                    if (plain is > 0 && step is > 0)
+                        findings.Add($"At lr {ExperimentFiles.Rate(byRate.Key)}, {ExperimentModels.Label(config.Model, other.Variant)} reached {ExperimentFiles.Percent(target)} " +
+                                     $"in {ExperimentFiles.Number((double)plain.Value / step.Value, 1)}× fewer steps than no BN ({step:N0} vs {plain:N0}).");
+                    else if (plain is null && step is not null)
+                        findings.Add($"At lr {ExperimentFiles.Rate(byRate.Key)}, {ExperimentModels.Label(config.Model, other.Variant)} reached {ExperimentFiles.Percent(target)} " +
+                                     $"at step {step:N0}; no BN did not within {config.Steps:N0} steps.");
+                }
+            }
         }
         var best = runs.Select(r => $"{ExperimentModels.Label(config.Model, r.Variant)} at lr {ExperimentFiles.Rate(r.LearningRate)} {ExperimentFiles.Percent(r.BestTestAccuracy)}");
         findings.Add($"Best test accuracy within {config.Steps:N0} steps — " + string.Join("; ", best) + ".");

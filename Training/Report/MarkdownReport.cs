@@ -19,6 +19,7 @@ internal static class MarkdownReport
         AppendHistory(md, report);
         foreach (var variant in report.Variants)
             AppendVariant(md, variant, reportDirectory);
+        AppendExperimentsLink(md, reportDirectory);
         AppendMachine(md, report.Machine);
         return md.ToString();
     }
@@ -103,6 +104,15 @@ internal static class MarkdownReport
             md.AppendLine("| " + string.Join(" | ", cells) + " |");
         }
         md.AppendLine();
+    }
+
+    // The experiments (`mnistbn experiment`) write their own pages beside this report; link them when present.
+    private static void AppendExperimentsLink(StringBuilder md, string reportDirectory)
+    {
+        if (!File.Exists(Path.Combine(reportDirectory, ReportFiles.ExperimentsIndex)))
+            return;
+        md.AppendLine("## Beyond the reference: the paper's claims").AppendLine();
+        md.AppendLine($"Learning-rate tolerance, steps to 98%/99%, internal covariate shift (Figure 1) and BN placement: [{ReportFiles.ExperimentsIndex}]({ReportFiles.ExperimentsIndex}).").AppendLine();
     }
 
     private static void AppendMachine(StringBuilder md, MachineInfo machine)

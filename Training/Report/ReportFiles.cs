@@ -7,4 +7,5 @@ internal static class ReportFiles
     public const string Json = "study.json";
     public const string AccuracyPlot = "accuracy";
     public const string LossPlot = "loss";
+    public const string ExperimentsIndex = $"{Experiments.ExperimentFiles.DirectoryName}/{Experiments.ExperimentFiles.Index}"; // written by `mnistbn experiment`
 }
