@@ -208,12 +208,13 @@ internal static class CovariateShiftExperiment
             Path.Combine(directory, $"{Name}-accuracy"));
         // One y range for every variant's chart, so the spreads compare at a glance.
         var all = report.Runs.SelectMany(r => r.Points.SelectMany(p => p.Values)).Where(double.IsFinite).DefaultIfEmpty(0).ToList();
+        var margin = 0.05 * Math.Max(all.Max() - all.Min(), 1e-6);
         foreach (var (r, i) in report.Runs.Select((r, i) => (r, i)))
         {
             var series = config.Percentiles.Select((p, k) => new XySeries($"p{ExperimentFiles.Rate(p * 100)}",
                 [.. r.Points.Select(point => ((double)point.Step, point.Values[k]))], i, Dashed: k != config.Percentiles.Count / 2)).ToList();
             LineChart.WriteXy($"{ExperimentModels.Label(config.Model, r.Variant)}: input to hidden layer {config.HiddenLayer}'s activation, unit {config.Unit}",
-                new XyAxes("training step", "pre-activation", YMin: all.Min(), YMax: all.Max()), series, Path.Combine(directory, $"{Name}-{r.Variant}"));
+                new XyAxes("training step", "pre-activation", YMin: all.Min() - margin, YMax: all.Max() + margin), series, Path.Combine(directory, $"{Name}-{r.Variant}"));
         }
         return ExperimentFiles.Write(directory, Name, report, Render(report));
     }

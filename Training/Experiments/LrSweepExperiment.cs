@@ -107,6 +107,7 @@ internal static class LrSweepExperiment
             var parts = byOptimizer.Select(s =>
                 $"{ExperimentModels.Label(config.Model, s.Variant)} is within 1 point of the best at {s.NearBestLearningRates.Count} of {total} learning rates " +
                 $"({List(s.NearBestLearningRates)}), best {ExperimentFiles.Percent(s.BestAccuracy)} at lr {ExperimentFiles.Rate(s.BestLearningRate)}, " +
+                $"highest learning rate that trained {(s.HighestTrainedLearningRate is { } high ? ExperimentFiles.Rate(high) : "none")}, " +
                 $"diverged (NaN/∞) at {List(s.DivergedLearningRates)}, stalled at {List(s.StalledLearningRates)}");
             findings.Add($"{Optimizer(byOptimizer.Key)}: " + string.Join("; ", parts) + ".");
         }

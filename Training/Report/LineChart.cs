@@ -50,7 +50,8 @@ internal static class LineChart
             Position = AxisPosition.Left, Title = axes.YTitle, MajorGridlineStyle = LineStyle.Dot,
             Minimum = axes.YMin ?? double.NaN, Maximum = axes.YMax ?? double.NaN,
         });
-        model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightBottom, LegendPlacement = LegendPlacement.Inside });
+        // Outside the plot area: sweeps and long runs fill every corner of it.
+        model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightTop, LegendPlacement = LegendPlacement.Outside });
         foreach (var s in series)
         {
             var line = new LineSeries

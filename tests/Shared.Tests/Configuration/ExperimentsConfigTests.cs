@@ -29,7 +29,7 @@ public sealed class ExperimentsConfigTests
         Assert.Equal(["nobn", "bn"], experiments.LrSweep.Variants);
         Assert.NotEmpty(experiments.LrSweep.AdamLearningRates);
         Assert.NotEmpty(experiments.LrSweep.SgdLearningRates);
-        Assert.Equal([0.98, 0.99], experiments.StepsToTarget.Targets);
+        Assert.Equal([0.97, 0.98, 0.99], experiments.StepsToTarget.Targets);
         Assert.Equal("mlp", experiments.CovariateShift.Model);
         Assert.Equal(60, experiments.CovariateShift.BatchSize);
         Assert.Equal([0.15, 0.5, 0.85], experiments.CovariateShift.Percentiles);
