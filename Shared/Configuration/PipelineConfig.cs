@@ -9,7 +9,16 @@ public sealed record PipelineConfig(
     TrainingConfig Training,
     ExportConfig Export,
     EvaluationConfig Evaluation,
-    ReportConfig Report);
+    ReportConfig Report)
+{
+    /// <summary>
+    /// The optional <c>experiments</c> section (null when absent). Deliberately left out of the
+    /// serialised config and its hash: it changes no checkpoint or model, so editing it must not make
+    /// existing checkpoints unresumable or stage stamps stale. Experiment reports carry it themselves.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ExperimentsConfig? Experiments { get; init; }
+}
 
 /// <summary>Where the MNIST IDX files live and where they come from.</summary>
 public sealed record DataConfig(

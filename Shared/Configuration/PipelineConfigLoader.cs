@@ -65,7 +65,10 @@ public static class PipelineConfigLoader
             BindTraining(root.Section("training")),
             BindExport(root.Section("export")),
             BindEvaluation(root.Section("evaluation")),
-            BindReport(root.Section("report")));
+            BindReport(root.Section("report")))
+        {
+            Experiments = root.Has("experiments") ? ExperimentsConfigBinder.Bind(root.Section("experiments")) : null,
+        };
         root.EnsureNoUnknownKeys();
         return config;
     }

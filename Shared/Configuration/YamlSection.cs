@@ -61,6 +61,33 @@ internal sealed class YamlSection
         return values;
     }
 
+    /// <summary>A list of numbers, each in [min, max] (or (min, max]); empty only where <paramref name="allowEmpty"/>.</summary>
+    public IReadOnlyList<double> DoubleList(string key, double min, double max, bool minExclusive = false, bool allowEmpty = false)
+    {
+        var node = Required(key);
+        if (node is not YamlSequenceNode sequence)
+            throw Error(key, node, "expected a list of numbers");
+        var values = new List<double>();
+        foreach (var child in sequence.Children)
+        {
+            var text = (child as YamlScalarNode)?.Value;
+            if (text is null || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+                throw Error(key, child, $"expected a number, got '{child}'");
+            var belowMin = minExclusive ? number <= min : number < min;
+            if (belowMin || number > max)
+                throw Error(key, child, $"{text} is out of range {(minExclusive ? "(" : "[")}{min}, {max}]");
+            if (values.Contains(number))
+                throw Error(key, child, $"{text} is listed twice");
+            values.Add(number);
+        }
+        if (values.Count == 0 && !allowEmpty)
+            throw Error(key, node, "the list must not be empty");
+        return values;
+    }
+
+    /// <summary>Whether this mapping has <paramref name="key"/> (an optional section).</summary>
+    public bool Has(string key) => _node.Children.ContainsKey(new YamlScalarNode(key));
+
     public string String(string key, IReadOnlyCollection<string>? allowed = null)
     {
         var (scalar, value) = Scalar(key);

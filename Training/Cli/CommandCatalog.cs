@@ -16,5 +16,6 @@ internal static class CommandCatalog
         PredictCommand.Create(),
         EvaluateCommand.Create(),
         BenchInferenceCommand.Create(),
+        ExperimentCommand.Create(),
     ];
 }

@@ -12,6 +12,12 @@ namespace MnistBn.Training.Report;
 /// <summary>One named curve: y values at x = 1, 2, 3, … (epochs).</summary>
 internal sealed record ChartSeries(string Name, IReadOnlyList<double> Values, bool Dashed = false);
 
+/// <summary>One named curve through explicit (x, y) points; <paramref name="Color"/> indexes the palette.</summary>
+internal sealed record XySeries(string Name, IReadOnlyList<(double X, double Y)> Points, int Color, bool Dashed = false);
+
+/// <summary>Axes of an x–y chart; null bounds are automatic.</summary>
+internal sealed record XyAxes(string XTitle, string YTitle, bool LogX = false, double? YMin = null, double? YMax = null);
+
 internal static class LineChart
 {
     private const int Width = 800;
@@ -22,13 +28,49 @@ internal static class LineChart
     [
         OxyColor.FromRgb(0x1f, 0x77, 0xb4), OxyColor.FromRgb(0xd6, 0x27, 0x28),
         OxyColor.FromRgb(0x2c, 0xa0, 0x2c), OxyColor.FromRgb(0xff, 0x7f, 0x0e),
+        OxyColor.FromRgb(0x94, 0x67, 0xbd), OxyColor.FromRgb(0x8c, 0x56, 0x4b),
+        OxyColor.FromRgb(0xe3, 0x77, 0xc2), OxyColor.FromRgb(0x7f, 0x7f, 0x7f),
     ];
 
     /// <summary>Writes <paramref name="basePath"/>.png and .svg; returns the two paths.</summary>
     /// <param name="yMinimum">Lower end of the y axis (default: fitted to the data).</param>
     public static (string Png, string Svg) Write(string title, string yTitle, IReadOnlyList<ChartSeries> series, string basePath, double? yMinimum = null)
     {
-        var model = Build(title, yTitle, series, yMinimum);
+        return Export(Build(title, yTitle, series, yMinimum), basePath);
+    }
+
+    /// <summary>Writes an x–y chart (e.g. accuracy against learning rate or step) as <paramref name="basePath"/>.png and .svg.</summary>
+    public static (string Png, string Svg) WriteXy(string title, XyAxes axes, IReadOnlyList<XySeries> series, string basePath)
+    {
+        var model = new PlotModel { Title = title, Background = OxyColors.White };
+        model.Axes.Add(axes.LogX
+            ? new LogarithmicAxis { Position = AxisPosition.Bottom, Title = axes.XTitle, MajorGridlineStyle = LineStyle.Dot }
+            : new LinearAxis { Position = AxisPosition.Bottom, Title = axes.XTitle, MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(new LinearAxis
+        {
+            Position = AxisPosition.Left, Title = axes.YTitle, MajorGridlineStyle = LineStyle.Dot,
+            Minimum = axes.YMin ?? double.NaN, Maximum = axes.YMax ?? double.NaN,
+        });
+        // Outside the plot area: sweeps and long runs fill every corner of it.
+        model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightTop, LegendPlacement = LegendPlacement.Outside });
+        foreach (var s in series)
+        {
+            var line = new LineSeries
+            {
+                Title = s.Name,
+                Color = Palette[s.Color % Palette.Length],
+                LineStyle = s.Dashed ? LineStyle.Dash : LineStyle.Solid,
+                MarkerType = MarkerType.Circle,
+                MarkerSize = 2.5,
+            };
+            line.Points.AddRange(s.Points.Where(p => double.IsFinite(p.Y)).Select(p => new DataPoint(p.X, p.Y)));
+            model.Series.Add(line);
+        }
+        return Export(model, basePath);
+    }
+
+    private static (string Png, string Svg) Export(PlotModel model, string basePath)
+    {
         var png = basePath + ".png";
         var svg = basePath + ".svg";
         AtomicFile.Write(png, stream => new OxyPlot.SkiaSharp.PngExporter { Width = Width, Height = Height }.Export(model, stream));

@@ -20,6 +20,7 @@ internal static class MarkdownReport
         AppendHistory(md, report);
         foreach (var variant in report.Variants)
             AppendVariant(md, variant, reportDirectory);
+        AppendExperimentsLink(md, reportDirectory);
         AppendMachine(md, report.Machine);
         return md.ToString();
     }
@@ -124,6 +125,15 @@ internal static class MarkdownReport
             ? $"- Augmentation per batch: rotation ±{F(a.RotationDegrees, 1)}°, shear ±{F(a.ShearDegrees, 1)}°, zoom ±{F(a.Zoom, 2)}, shift ±{F(a.Shift, 2)} of the size."
             : "- No augmentation.");
         md.AppendLine();
+    }
+
+    // The experiments (`mnistbn experiment`) write their own pages beside this report; link them when present.
+    private static void AppendExperimentsLink(StringBuilder md, string reportDirectory)
+    {
+        if (!File.Exists(Path.Combine(reportDirectory, ReportFiles.ExperimentsIndex)))
+            return;
+        md.AppendLine("## Beyond the reference: the paper's claims").AppendLine();
+        md.AppendLine($"Learning-rate tolerance, steps to 98%/99%, internal covariate shift (Figure 1) and BN placement: [{ReportFiles.ExperimentsIndex}]({ReportFiles.ExperimentsIndex}).").AppendLine();
     }
 
     private static void AppendMachine(StringBuilder md, MachineInfo machine)

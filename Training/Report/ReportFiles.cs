@@ -8,4 +8,5 @@ internal static class ReportFiles
     public const string AccuracyPlot = "accuracy";
     public const string LossPlot = "loss";
     public const string TestAccuracyPlot = "test-accuracy";
+    public const string ExperimentsIndex = $"{Experiments.ExperimentFiles.DirectoryName}/{Experiments.ExperimentFiles.Index}"; // written by `mnistbn experiment`
 }

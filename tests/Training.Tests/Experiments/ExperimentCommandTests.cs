@@ -1,0 +1,72 @@
+// `mnistbn experiment` end to end: one command writes an experiment's JSON, Markdown, charts and the
+// index; a config without an experiments section and an unknown experiment name fail cleanly.
+using System.CommandLine;
+using MnistBn.Shared;
+using MnistBn.Training.Cli;
+
+namespace MnistBn.Training.Tests.Experiments;
+
+public sealed class ExperimentCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mnistbn-experiment-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Bn_placement_command_writes_its_files_and_the_index_under_report_directory()
+    {
+        var (exitCode, error) = Run("experiment", "bn-placement",
+            "--set", $"report.directory={_directory}",
+            "--set", "experiments.bn_placement.train_subset=256",
+            "--set", "experiments.bn_placement.epochs=1",
+            "--set", "experiments.bn_placement.batch_size=64",
+            "--set", "experiments.bn_placement.momentums=[0.1]",
+            "--set", "experiments.test_subset=256",
+            // torch's thread count is process-wide: keep the 2 that every other test of this assembly uses.
+            "--set", "experiments.threads=2");
+
+        Assert.True(exitCode == 0, error);
+        var experiments = Path.Combine(_directory, "experiments");
+        foreach (var file in new[] { "bn-placement.json", "bn-placement.md", "bn-placement.png", "bn-placement.svg", "README.md" })
+            Assert.True(File.Exists(Path.Combine(experiments, file)), file);
+        Assert.Contains("experiments.bn_placement.momentums=[0.1]", File.ReadAllText(Path.Combine(experiments, "bn-placement.md")));
+    }
+
+    [Fact]
+    public void Config_without_an_experiments_section_fails_with_one_line()
+    {
+        var yaml = File.ReadAllText(Path.Combine(RepositoryPaths.FindRoot(), RepositoryPaths.ConfigFileName));
+        var config = Path.Combine(_directory, "pipeline.yaml");
+        File.WriteAllText(config, yaml[..(yaml.IndexOf("\nexperiments:", StringComparison.Ordinal) + 1)]);
+
+        var (exitCode, error) = Run("experiment", "all", "--config", config);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("error: pipeline.yaml has no 'experiments' section", error);
+    }
+
+    [Fact]
+    public void Unknown_experiment_name_is_rejected_by_the_parser()
+    {
+        var (exitCode, _) = Run("experiment", "batch-size-sweep");
+        Assert.NotEqual(0, exitCode);
+    }
+
+    private static (int ExitCode, string Error) Run(params string[] args)
+    {
+        var root = new RootCommand();
+        foreach (var command in CommandCatalog.All())
+            root.Subcommands.Add(command);
+        var error = new StringWriter();
+        var originalError = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            return (root.Parse(args).Invoke(), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(originalError);
+        }
+    }
+}
