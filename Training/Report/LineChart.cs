@@ -9,8 +9,8 @@ using MnistBn.Shared.IO;
 
 namespace MnistBn.Training.Report;
 
-/// <summary>One named curve: y values at x = 1, 2, 3, … (epochs).</summary>
-internal sealed record ChartSeries(string Name, IReadOnlyList<double> Values, bool Dashed = false);
+/// <summary>One named curve: y values at x = 1, 2, 3, … (epochs); <paramref name="Color"/> indexes the palette (default: one colour per pair of curves, e.g. train and test of a variant).</summary>
+internal sealed record ChartSeries(string Name, IReadOnlyList<double> Values, bool Dashed = false, int? Color = null);
 
 /// <summary>One named curve through explicit (x, y) points; <paramref name="Color"/> indexes the palette.</summary>
 internal sealed record XySeries(string Name, IReadOnlyList<(double X, double Y)> Points, int Color, bool Dashed = false);
@@ -93,7 +93,7 @@ internal static class LineChart
             var line = new LineSeries
             {
                 Title = series[i].Name,
-                Color = Palette[i / 2 % Palette.Length],
+                Color = Palette[(series[i].Color ?? i / 2) % Palette.Length],
                 LineStyle = series[i].Dashed ? LineStyle.Dash : LineStyle.Solid,
                 MarkerType = MarkerType.Circle,
                 MarkerSize = 2.5,

@@ -47,7 +47,7 @@ internal static class ReportWriter
             Path.Combine(directory, ReportFiles.LossPlot));
 
         // The test curves alone, from 97% up: where the two variants actually differ.
-        ChartSeries[] testOnly = [.. report.Variants.Select(v => new ChartSeries(MarkdownReport.Label(v.Variant), v.History.Select(e => e.TestAccuracy).ToList()))];
+        ChartSeries[] testOnly = [.. report.Variants.Select((v, i) => new ChartSeries(MarkdownReport.Label(v.Variant), v.History.Select(e => e.TestAccuracy).ToList(), Color: i))];
         var lowest = testOnly.SelectMany(s => s.Values).DefaultIfEmpty(1).Min();
         LineChart.Write("Test accuracy per epoch (zoomed)", "test accuracy", testOnly,
             Path.Combine(directory, ReportFiles.TestAccuracyPlot), yMinimum: Math.Max(0.97, Math.Floor(lowest * 200) / 200));
