@@ -17,7 +17,7 @@ namespace MnistBn.Training.Pipeline;
 internal sealed class StudyRunner(PipelineConfig config, string root, bool force, Action<string> log)
 {
     // Bump a stage's version when its code changes what it produces, so old stamps go stale.
-    private const string TrainStage = "train-v1";
+    private const string TrainStage = "train-v2"; // v2: BatchNorm and pooling as autograd functions, learning-rate decay
     private const string ExportStage = "export-v1";
     private const string EvaluateStage = "evaluate-v1";
     private const int GridImages = 100;
