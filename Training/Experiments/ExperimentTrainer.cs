@@ -59,7 +59,6 @@ internal sealed record RunOutcome(
 
 internal static class ExperimentTrainer
 {
-    private const int EvalBatchSize = 1000;
     private const int LossCheckInterval = 10;
 
     /// <summary>
@@ -154,24 +153,9 @@ internal static class ExperimentTrainer
         return new RunOutcome(status, step, divergedAt, evaluations, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Mean cross-entropy and accuracy in eval mode, without autograd (as Trainer.Evaluate, for any classifier).</summary>
-    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, DataSplit data)
-    {
-        model.eval();
-        using var noGrad = no_grad();
-        using var lossSum = zeros(1, ScalarType.Float64);
-        using var correct = zeros(1, ScalarType.Int64);
-        for (long start = 0; start < data.Count; start += EvalBatchSize)
-        {
-            using var scope = NewDisposeScope();
-            var size = Math.Min(EvalBatchSize, data.Count - start);
-            var logits = model.call(data.Images.narrow(0, start, size));
-            var labels = data.Labels.narrow(0, start, size);
-            lossSum.add_(F.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
-            correct.add_(logits.argmax(1).eq(labels).sum());
-        }
-        return (lossSum.item<double>() / data.Count, (double)correct.item<long>() / data.Count);
-    }
+    /// <summary>Mean cross-entropy and accuracy in eval mode, without autograd.</summary>
+    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, DataSplit data) =>
+        Loop.ClassifierEvaluation.Evaluate(model, data.Images, data.Labels);
 
     private static optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model, RunSettings settings) => settings.Optimizer switch
     {

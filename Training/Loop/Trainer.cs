@@ -21,7 +21,6 @@ public sealed class TrainingDivergedException(string message) : Exception(messag
 /// <summary>Trains LeNet variants on tensors prepared once.</summary>
 public sealed class Trainer
 {
-    private const int EvalBatchSize = 1000;
     private const int DivergenceCheckInterval = 50;
 
     private readonly PipelineConfig _config;
@@ -100,23 +99,8 @@ public sealed class Trainer
     }
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> in eval mode, without autograd.</summary>
-    public static (double Loss, double Accuracy) Evaluate(LeNet model, MnistTensors data)
-    {
-        model.eval();
-        using var noGrad = no_grad();
-        using var lossSum = zeros(1, ScalarType.Float64);
-        using var correct = zeros(1, ScalarType.Int64);
-        for (long start = 0; start < data.Count; start += EvalBatchSize)
-        {
-            using var scope = NewDisposeScope();
-            var size = Math.Min(EvalBatchSize, data.Count - start);
-            var logits = model.call(data.Images.narrow(0, start, size));
-            var labels = data.Labels.narrow(0, start, size);
-            lossSum.add_(F.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
-            correct.add_(logits.argmax(1).eq(labels).sum());
-        }
-        return (lossSum.item<double>() / data.Count, (double)correct.item<long>() / data.Count);
-    }
+    public static (double Loss, double Accuracy) Evaluate(LeNet model, MnistTensors data) =>
+        ClassifierEvaluation.Evaluate(model, data.Images, data.Labels);
 
     private (double Loss, double Accuracy, double Seconds) TrainEpoch(
         LeNet model, OptimizerHelper optimizer, string variant, int epoch, ITrainingProgress progress)

@@ -7,7 +7,6 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using MnistBn.Inference;
 using MnistBn.Shared;
-using MnistBn.WebApp.Tests;
 
 namespace MnistBn.Packaging.Tests;
 

@@ -1,7 +1,7 @@
 // Draws a digit on the page's canvas with real mouse events in headless chromium and checks that
 // both models' predictions and their ten probability bars appear.
-using Microsoft.Playwright;
 using MnistBn.WebApp.Tests;
+using Microsoft.Playwright;
 
 namespace MnistBn.WebApp.BrowserTests;
 

@@ -1,8 +1,10 @@
 // Real ONNX LeNet files for the tests, written once per process by the project's own exporter from
-// deterministic random weights (no training needed), plus deliberately broken model files.
+// deterministic random weights (no training needed). One source file, linked into every test project
+// that needs model files (Inference, WebApp, Packaging, browser tests), each of which references Training
+// only for this.
 using MnistBn.Training.Export;
 
-namespace MnistBn.Inference.Tests;
+namespace MnistBn.TestFixtures;
 
 internal static class FixtureModels
 {
@@ -17,7 +19,7 @@ internal static class FixtureModels
     /// <summary>A fresh temporary folder for one test's files.</summary>
     public static string TempFolder()
     {
-        var path = Path.Combine(Path.GetTempPath(), "mnistbn-infer-tests", Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(Path.GetTempPath(), "mnistbn-test-models", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
     }
