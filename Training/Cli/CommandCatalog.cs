@@ -7,15 +7,15 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All() =>
     [
+        RunCommand.Create(), // the whole study first: it is what README's first command runs
         ConfigCommand.Create(),
         FetchCommand.Create(),
         TrainCommand.Create(),
-        BenchTrainingCommand.Create(),
-        RunCommand.Create(),
         ExportCommand.Create(),
         PredictCommand.Create(),
         EvaluateCommand.Create(),
-        BenchInferenceCommand.Create(),
         ExperimentCommand.Create(),
+        BenchTrainingCommand.Create(),
+        BenchInferenceCommand.Create(),
     ];
 }
