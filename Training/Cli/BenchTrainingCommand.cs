@@ -4,7 +4,6 @@
 // README and closing notes come from here, never from timed unit tests.
 using System.CommandLine;
 using System.Globalization;
-using MnistBn.Shared.Configuration;
 using MnistBn.Training.Benchmarks;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Pipeline;

@@ -1,7 +1,7 @@
 // Training-mode batch normalisation as one autograd node with a hand-written backward pass.
 // Composing it from torch ops (var_mean, broadcasting sub/mul) let autograd record ~10 nodes whose
 // backward kernels reduce over the non-contiguous axes (N, H, W) one by one; on the 2-core machine
-// that made BN cost more than the convolutions (profile in README, "Training speed"). Here the
+// that made BN cost more than the convolutions (profile in README, section "Speed"). Here the
 // backward is the closed form of Ioffe & Szegedy's §3 (with m values per channel, x̂ = (x − μ)/σ):
 //   dβ = Σ dy,   dγ = Σ dy·x̂,   dx = γ/σ · (dy − dβ/m − x̂·dγ/m)
 // The function has one output, y; the batch mean and biased variance per channel come back through
