@@ -1,8 +1,6 @@
 // `mnistbn experiment` end to end: one command writes an experiment's JSON, Markdown, charts and the
 // index; a config without an experiments section and an unknown experiment name fail cleanly.
-using System.CommandLine;
 using MnistBn.Shared;
-using MnistBn.Training.Cli;
 
 namespace MnistBn.Training.Tests.Experiments;
 
@@ -52,21 +50,5 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.NotEqual(0, exitCode);
     }
 
-    private static (int ExitCode, string Error) Run(params string[] args)
-    {
-        var root = new RootCommand();
-        foreach (var command in CommandCatalog.All())
-            root.Subcommands.Add(command);
-        var error = new StringWriter();
-        var originalError = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            return (root.Parse(args).Invoke(), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(originalError);
-        }
-    }
+    private static (int ExitCode, string Error) Run(params string[] args) => CliHarness.Run(args);
 }

@@ -1,9 +1,7 @@
 // `mnistbn export` end to end: a saved TorchSharp state → ONNX files in export.directory that ONNX
 // Runtime runs and that match the eager model; bad checkpoints fail with one clear line.
-using System.CommandLine;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
-using MnistBn.Training.Cli;
 using MnistBn.Training.Export;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Model;
@@ -88,21 +86,5 @@ public sealed class ExportCommandTests : IDisposable
         return model;
     }
 
-    private static (int ExitCode, string Error) Run(params string[] args)
-    {
-        var root = new RootCommand();
-        foreach (var command in CommandCatalog.All())
-            root.Subcommands.Add(command);
-        var error = new StringWriter();
-        var originalError = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            return (root.Parse(args).Invoke(), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(originalError);
-        }
-    }
+    private static (int ExitCode, string Error) Run(params string[] args) => CliHarness.Run(args);
 }
