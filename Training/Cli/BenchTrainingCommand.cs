@@ -37,11 +37,11 @@ internal static class BenchTrainingCommand
             var (config, root) = CommonOptions.Load(parse);
             var epochs = Math.Max(1, parse.GetValue(Epochs));
             var variants = TrainingSession.Variants(config, parse.GetValue(TrainCommand.Variant));
-            using var session = await TrainingSession.OpenAsync(config, root, cancel);
+            using var session = await TrainingSession.OpenAsync(config, root, Console.WriteLine, cancel);
 #if DEBUG
             Console.WriteLine("warning: Debug build; benchmark with -c Release");
 #endif
-            var threads = config.Training.Threads > 0 ? config.Training.Threads : Environment.ProcessorCount;
+            var threads = Trainer.ResolveThreads(config.Training.Threads);
             Console.WriteLine($"{session.Train.Count} training images, batch {config.Training.BatchSize}, {config.Training.Optimizer}, " +
                               $"{threads} threads, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             var output = Directory.CreateTempSubdirectory("mnistbn-bench-");

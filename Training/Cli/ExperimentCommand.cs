@@ -5,6 +5,7 @@ using System.CommandLine;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Experiments;
+using MnistBn.Training.Loop;
 using MnistBn.Training.Pipeline;
 
 namespace MnistBn.Training.Cli;
@@ -40,8 +41,8 @@ internal static class ExperimentCommand
                 ?? throw new ConfigException("pipeline.yaml has no 'experiments' section; see the README's section on experiments");
             // All training images are loaded once; each experiment trains on its own train_subset of them.
             var data = config with { Training = config.Training with { TrainSubset = 0, TestSubset = experiments.TestSubset } };
-            using var session = await TrainingSession.OpenAsync(data, root, cancel);
-            TorchSharp.torch.set_num_threads(experiments.Threads > 0 ? experiments.Threads : Environment.ProcessorCount);
+            using var session = await TrainingSession.OpenAsync(data, root, Console.WriteLine, cancel);
+            TorchSharp.torch.set_num_threads(Trainer.ResolveThreads(experiments.Threads));
 #if DEBUG
             Console.WriteLine("warning: Debug build; run experiments with -c Release");
 #endif

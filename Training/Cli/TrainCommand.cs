@@ -28,7 +28,7 @@ internal static class TrainCommand
         {
             var (config, root) = CommonOptions.Load(parse);
             var variants = TrainingSession.Variants(config, parse.GetValue(Variant));
-            using var session = await TrainingSession.OpenAsync(config, root, cancellationToken);
+            using var session = await TrainingSession.OpenAsync(config, root, Console.WriteLine, cancellationToken);
             var trainer = new Trainer(config, session.Train, session.Test, Console.WriteLine);
             var output = TrainingSession.OutputDirectory(config, root);
             Console.WriteLine(

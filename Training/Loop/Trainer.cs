@@ -37,9 +37,12 @@ public sealed class Trainer
         _test = test;
         _log = log;
         _augmenter = new Augmenter(config.Training.Augmentation);
-        Threads = config.Training.Threads > 0 ? config.Training.Threads : Environment.ProcessorCount;
+        Threads = ResolveThreads(config.Training.Threads);
         torch.set_num_threads(Threads);
     }
+
+    /// <summary>A configured thread count, where 0 means every core.</summary>
+    public static int ResolveThreads(int configured) => configured > 0 ? configured : Environment.ProcessorCount;
 
     /// <summary>Torch intra-op threads.</summary>
     public int Threads { get; }

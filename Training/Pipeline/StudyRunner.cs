@@ -28,7 +28,7 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
     public async Task<StudyReport> RunAsync(string command, Action<Action<ITrainingProgress>> withProgress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        using var session = await TrainingSession.OpenAsync(config, root, cancel);
+        using var session = await TrainingSession.OpenAsync(config, root, log, cancel);
         var test = session.TestImages;
         var trainer = new Trainer(config, session.Train, session.Test, log);
         var dataHash = StageStamp.HashInputs([.. config.Data.Files.All.Select(f => f.Sha256)]);

@@ -25,10 +25,11 @@ internal sealed class TrainingSession : IDisposable
     /// <summary>The same test images as <see cref="Test"/>, as bytes (for scoring through ML.NET).</summary>
     public LabeledImages TestImages { get; }
 
-    public static async Task<TrainingSession> OpenAsync(PipelineConfig config, string root, CancellationToken cancellationToken)
+    /// <summary>Loads TorchSharp and the verified MNIST tensors; <paramref name="log"/> gets the runtime and fetch messages.</summary>
+    public static async Task<TrainingSession> OpenAsync(PipelineConfig config, string root, Action<string> log, CancellationToken cancellationToken)
     {
-        TorchSharpRuntime.EnsureLoaded(Console.WriteLine);
-        var directory = await new MnistFetcher(config.Data, root, Console.WriteLine).EnsureAsync(cancellationToken);
+        TorchSharpRuntime.EnsureLoaded(log);
+        var directory = await new MnistFetcher(config.Data, root, log).EnsureAsync(cancellationToken);
         var data = MnistDataset.Load(directory, config.Data.Files);
         return new TrainingSession(
             MnistTensors.From(data.Train, config.Training.TrainSubset),
