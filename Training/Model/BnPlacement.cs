@@ -36,6 +36,22 @@ public interface IPreActivationProbe
 /// <summary>One hidden layer's activation with BatchNorm placed as asked, optionally capturing the activation's input.</summary>
 internal static class PlacedActivation
 {
+    /// <summary>
+    /// Runs a forward pass (<paramref name="run"/>, given the capture callback for the probed layer) and
+    /// returns the captured activation input; everything else the pass allocates is freed.
+    /// </summary>
+    public static Tensor Capture(int layer, int hiddenLayers, string model, Func<Action<Tensor>, Tensor> run)
+    {
+        if (layer < 1 || layer > hiddenLayers)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"{model} has hidden layers 1–{hiddenLayers}");
+        Tensor? captured = null;
+        using (var scope = NewDisposeScope())
+        {
+            run(x => captured = x.MoveToOuterDisposeScope());
+        }
+        return captured!;
+    }
+
     public static Tensor Apply(Tensor x, BatchNorm? norm, BnPlacement placement, Func<Tensor, Tensor> activation, Action<Tensor>? capture)
     {
         switch (placement)

@@ -57,17 +57,8 @@ public sealed class PaperMlp : nn.Module<Tensor, Tensor>, IPreActivationProbe
     public override Tensor forward(Tensor input) => Run(input, 0, null);
 
     /// <inheritdoc/>
-    public Tensor PreActivation(Tensor input, int layer)
-    {
-        if (layer < 1 || layer > HiddenLayerCount)
-            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the MLP has hidden layers 1–{HiddenLayerCount}");
-        Tensor? captured = null;
-        using (var scope = NewDisposeScope())
-        {
-            Run(input, layer, x => captured = x.MoveToOuterDisposeScope());
-        }
-        return captured!;
-    }
+    public Tensor PreActivation(Tensor input, int layer) =>
+        PlacedActivation.Capture(layer, HiddenLayerCount, "the MLP", capture => Run(input, layer, capture));
 
     private Tensor Run(Tensor input, int probeLayer, Action<Tensor>? capture)
     {

@@ -62,23 +62,14 @@ public sealed class PlacedBnLeNet : nn.Module<Tensor, Tensor>, IPreActivationPro
     public override Tensor forward(Tensor input) => Run(input, 0, null);
 
     /// <inheritdoc/>
-    public Tensor PreActivation(Tensor input, int layer)
-    {
-        if (layer < 1 || layer > HiddenLayerCount)
-            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"LeNet has hidden layers 1–{HiddenLayerCount}");
-        Tensor? captured = null;
-        using (var scope = NewDisposeScope())
-        {
-            Run(input, layer, x => captured = x.MoveToOuterDisposeScope());
-        }
-        return captured!;
-    }
+    public Tensor PreActivation(Tensor input, int layer) =>
+        PlacedActivation.Capture(layer, HiddenLayerCount, "LeNet", capture => Run(input, layer, capture));
 
     private Tensor Run(Tensor input, int probeLayer, Action<Tensor>? capture)
     {
         Action<Tensor>? At(int layer) => layer == probeLayer ? capture : null;
-        var x = F.max_pool2d(Hidden(conv1.call(input), bn1, At(1)), 2);
-        x = F.max_pool2d(Hidden(conv2.call(x), bn2, At(2)), 2);
+        var x = MaxPool2x2Function.Pool(Hidden(conv1.call(input), bn1, At(1)));
+        x = MaxPool2x2Function.Pool(Hidden(conv2.call(x), bn2, At(2)));
         x = x.flatten(1);
         x = Hidden(fc1.call(x), bn3, At(3));
         x = Hidden(fc2.call(x), bn4, At(4));
