@@ -9,8 +9,11 @@ internal static class ClassifierEvaluation
 {
     private const int BatchSize = 1000;
 
-    /// <summary>Puts <paramref name="model"/> in eval mode and scores images float[N, …] against labels int64[N].</summary>
-    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels)
+    /// <summary>
+    /// Puts <paramref name="model"/> in eval mode and scores images float[N, …] against labels int64[N];
+    /// <paramref name="predictions"/>, when given (length N), receives each image's predicted class from the same pass.
+    /// </summary>
+    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int[]? predictions = null)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -24,7 +27,10 @@ internal static class ClassifierEvaluation
             var logits = model.call(images.narrow(0, start, size));
             var batchLabels = labels.narrow(0, start, size);
             lossSum.add_(F.cross_entropy(logits, batchLabels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
-            correct.add_(logits.argmax(1).eq(batchLabels).sum());
+            var predicted = logits.argmax(1);
+            correct.add_(predicted.eq(batchLabels).sum());
+            if (predictions is not null)
+                predicted.to_type(ScalarType.Int32).data<int>().CopyTo(predictions.AsSpan((int)start, (int)size));
         }
         return (lossSum.item<double>() / count, (double)correct.item<long>() / count);
     }

@@ -98,13 +98,12 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
         }
 
         var (eagerModel, _) = Loop.Checkpoint.LoadModel(checkpoint);
+        var eagerPredicted = new int[session.Test.Count];
         TestMetrics eager;
-        int[] eagerPredicted;
         using (eagerModel)
         {
-            var (loss, accuracy) = Trainer.Evaluate(eagerModel, session.Test);
+            var (loss, accuracy) = ClassifierEvaluation.Evaluate(eagerModel, session.Test.Images, session.Test.Labels, eagerPredicted);
             eager = new TestMetrics(loss, accuracy, (int)session.Test.Count);
-            eagerPredicted = EagerPredictions.Predict(eagerModel, session.Test);
         }
 
         var clock = Stopwatch.StartNew();
