@@ -72,9 +72,6 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
     /// <summary>How many training batches have updated the running statistics.</summary>
     public Tensor NumBatchesTracked => num_batches_tracked;
 
-    /// <summary>The axes statistics are taken over: every axis except the channel axis 1.</summary>
-    protected abstract long[] ReductionAxes { get; }
-
     /// <summary>The rank this layer accepts (2 for [N, C], 4 for [N, C, H, W]).</summary>
     protected abstract int Rank { get; }
 
@@ -97,7 +94,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
         if (count < 2)
             throw new ArgumentException($"{GetName()}: training mode needs more than one value per channel, got [{string.Join(", ", input.shape)}]");
         var statistics = new BatchStatistics();
-        var output = BatchNormFunction.Normalize(input, weight, bias, Epsilon, ReductionAxes, channelShape, statistics);
+        var output = BatchNormFunction.Normalize(input, weight, bias, Epsilon, statistics);
         using (no_grad())
         {
             running_mean.mul_(1 - Momentum).add_(statistics.Mean!, alpha: Momentum);
@@ -128,9 +125,6 @@ public sealed class BatchNorm1d : BatchNorm
     }
 
     /// <inheritdoc/>
-    protected override long[] ReductionAxes => [0];
-
-    /// <inheritdoc/>
     protected override int Rank => 2;
 }
 
@@ -142,9 +136,6 @@ public sealed class BatchNorm2d : BatchNorm
         : base(name, features, momentum, epsilon)
     {
     }
-
-    /// <inheritdoc/>
-    protected override long[] ReductionAxes => [0, 2, 3];
 
     /// <inheritdoc/>
     protected override int Rank => 4;

@@ -1,14 +1,17 @@
-// Training-mode batch normalisation as one autograd node with a hand-written backward pass.
-// Composing it from torch ops (var_mean, broadcasting sub/mul) let autograd record ~10 nodes whose
-// backward kernels reduce over the non-contiguous axes (N, H, W) one by one; on the 2-core machine
-// that made BN cost more than the convolutions (profile in README, section "Speed"). Here the
-// backward is the closed form of Ioffe & Szegedy's §3 (with m values per channel, x̂ = (x − μ)/σ):
-//   dβ = Σ dy,   dγ = Σ dy·x̂,   dx = γ/σ · (dy − dβ/m − x̂·dγ/m)
+// Training-mode batch normalisation as one autograd node with a hand-written backward pass and C#
+// kernels (Kernels/BatchNormKernel.cs). Composing it from torch ops (var_mean, broadcasting sub/mul)
+// let autograd record ~10 nodes whose backward kernels reduce over the non-contiguous axes (N, H, W)
+// one by one; on the 2-core machine that made BN cost more than the convolutions (README, "Speed").
+// The backward is the closed form of Ioffe & Szegedy's §3 (m values per channel, x̂ = (x − μ)·r with
+// r = 1/√(σ² + ε)):
+//   dβ = Σ dy,   dγ = Σ dy·x̂ = r·Σ dy·(x − μ),   dx = γr·(dy − dβ/m − x̂·dγ/m)
+// which the kernel evaluates as dx = a·dy + b·(x − μ) + k with a = γr, b = −γr²·dγ/m, k = −a·dβ/m.
 // The function has one output, y; the batch mean and biased variance per channel come back through
 // a BatchStatistics holder so that the module can update its running statistics without computing
 // them twice. (A second, non-differentiable output would need mark_non_differentiable, whose
 // bookkeeping in TorchSharp 0.107's Function.WrapOutputs reuses one pinned buffer for two arrays —
 // we saw rare native crashes with it, so this class avoids it.)
+using MnistBn.Training.Model.Kernels;
 using static TorchSharp.torch;
 
 namespace MnistBn.Training.Model;
@@ -25,50 +28,105 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
 {
     public override string Name => nameof(BatchNormFunction);
 
-    /// <summary>Normalises <paramref name="input"/> with its own batch statistics, which it stores in <paramref name="statistics"/>.</summary>
-    public static Tensor Normalize(Tensor input, Tensor gamma, Tensor beta, double epsilon, long[] axes, long[] channelShape, BatchStatistics statistics) =>
-        apply(input, gamma, beta, epsilon, axes, channelShape, statistics);
+    /// <summary>
+    /// Normalises <paramref name="input"/> ([N, C] or [N, C, H, W], float32 on the CPU) with its own batch
+    /// statistics, which it stores in <paramref name="statistics"/>.
+    /// </summary>
+    public static Tensor Normalize(Tensor input, Tensor gamma, Tensor beta, double epsilon, BatchStatistics statistics) =>
+        apply(input, gamma, beta, epsilon, statistics);
 
-    /// <summary>vars: input, γ, β, ε (double), reduction axes (long[]), per-channel broadcast shape (long[]), BatchStatistics.</summary>
+    /// <summary>vars: input, γ, β, ε (double), BatchStatistics.</summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (input, gamma, beta) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
         var epsilon = (double)vars[3];
-        var axes = (long[])vars[4];
-        var channelShape = (long[])vars[5];
-        var statistics = (BatchStatistics)vars[6];
+        var statistics = (BatchStatistics)vars[4];
 
-        // Two passes (mean, then mean of squared deviations): as accurate as Welford's var_mean and
-        // several times faster than it on CPU for these shapes.
-        var mean = input.mean(axes, keepdim: true);
-        var centered = input - mean;
-        var variance = centered.square().mean(axes, keepdim: true);
-        var invStd = (variance + epsilon).rsqrt_();
-        var normalized = centered.mul_(invStd);
-        var output = addcmul(beta.view(channelShape), normalized, gamma.view(channelShape), 1);
+        var layout = ChannelLayout.Of(input);
+        var x = layout.ToKernel(input);
+        var channels = layout.Channels;
+        var (mean, variance) = (new double[channels], new double[channels]);
+        BatchNormKernel.Statistics(TensorMemory.Floats(x), layout.Batch, channels, layout.Size, mean, variance);
 
-        ctx.save_for_backward([normalized, invStd, gamma]);
-        ctx.save_data("axes", axes);
-        ctx.save_data("shape", channelShape);
-        statistics.Mean = mean.flatten();
-        statistics.Variance = variance.flatten();
-        return output;
+        var (gammaValues, betaValues) = (Values(gamma), Values(beta));
+        var (meanF, invStd, scale, shift) = (new float[channels], new float[channels], new float[channels], new float[channels]);
+        for (var c = 0; c < channels; c++)
+        {
+            var r = 1 / Math.Sqrt(variance[c] + epsilon);
+            meanF[c] = (float)mean[c];
+            invStd[c] = (float)r;
+            scale[c] = (float)(gammaValues[c] * r);
+            shift[c] = (float)(betaValues[c] - mean[c] * gammaValues[c] * r);
+        }
+        var y = empty_like(x);
+        BatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), layout.Batch, channels, layout.Size, scale, shift);
+
+        ctx.save_for_backward([x]);
+        ctx.save_data("layout", layout);
+        ctx.save_data("mean", meanF);
+        ctx.save_data("invStd", invStd);
+        ctx.save_data("gamma", gammaValues);
+        statistics.Mean = tensor(mean.Select(v => (float)v).ToArray());
+        statistics.Variance = tensor(variance.Select(v => (float)v).ToArray());
+        return layout.FromKernel(y);
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        var saved = ctx.get_saved_variables();
-        var (normalized, invStd, gamma) = (saved[0], saved[1], saved[2]);
-        var axes = (long[])ctx.get_data("axes");
-        var channelShape = (long[])ctx.get_data("shape");
-        var count = (double)(gradOutput.numel() / gamma.numel());
+        var x = ctx.get_saved_variables()[0];
+        var layout = (ChannelLayout)ctx.get_data("layout");
+        var mean = (float[])ctx.get_data("mean");
+        var invStd = (float[])ctx.get_data("invStd");
+        var gamma = (float[])ctx.get_data("gamma");
+        var channels = layout.Channels;
+        var count = (double)layout.Batch * layout.Size;
 
-        var gradBeta = gradOutput.sum(axes);
-        var gradGamma = (gradOutput * normalized).sum(axes);
-        var gradInput = (gradOutput - (gradBeta / count).view(channelShape))
-            .sub_(normalized * (gradGamma / count).view(channelShape))
-            .mul_(gamma.view(channelShape) * invStd);
+        var dy = layout.ToKernel(gradOutput);
+        var (sumGrad, sumGradCentered) = (new double[channels], new double[channels]);
+        BatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), layout.Batch, channels, layout.Size, mean, sumGrad, sumGradCentered);
+
+        var (gradGamma, gradBeta) = (new float[channels], new float[channels]);
+        var (a, b, k) = (new float[channels], new float[channels], new float[channels]);
+        for (var c = 0; c < channels; c++)
+        {
+            double r = invStd[c], dGamma = r * sumGradCentered[c], dBeta = sumGrad[c];
+            gradGamma[c] = (float)dGamma;
+            gradBeta[c] = (float)dBeta;
+            var gammaR = gamma[c] * r;
+            a[c] = (float)gammaR;
+            b[c] = (float)(-gammaR * r * dGamma / count);
+            k[c] = (float)(-gammaR * dBeta / count);
+        }
+        var dx = empty_like(x);
+        BatchNormKernel.InputGradient(TensorMemory.Floats(dy), TensorMemory.Floats(x), TensorMemory.Floats(dx),
+            layout.Batch, channels, layout.Size, mean, a, b, k);
         // One gradient per forward input; the non-tensor arguments get none.
-        return [gradInput, gradGamma, gradBeta, null!, null!, null!, null!];
+        return [layout.FromKernel(dx), tensor(gradGamma), tensor(gradBeta), null!, null!];
     }
+
+    private static float[] Values(Tensor parameter)
+    {
+        using var detached = parameter.detach();
+        return TensorMemory.Floats(detached.contiguous()).ToArray();
+    }
+}
+
+/// <summary>
+/// How a BN input maps onto the kernels' [batch, channels, size] layout: [N, C, H, W] is already
+/// [N, C, H·W]; [N, C] is transposed to [1, C, N] so that each channel's values are contiguous.
+/// </summary>
+internal sealed record ChannelLayout(int Rank, int Batch, int Channels, int Size)
+{
+    public static ChannelLayout Of(Tensor input) => input.dim() switch
+    {
+        4 => new(4, (int)input.shape[0], (int)input.shape[1], (int)(input.shape[2] * input.shape[3])),
+        2 => new(2, 1, (int)input.shape[1], (int)input.shape[0]),
+        _ => throw new ArgumentException($"batch normalisation needs [N, C] or [N, C, H, W], got [{string.Join(", ", input.shape)}]"),
+    };
+
+    /// <summary>A contiguous tensor in kernel layout (a copy only for rank 2 or a strided input).</summary>
+    public Tensor ToKernel(Tensor tensor) => Rank == 2 ? tensor.t().contiguous() : tensor.contiguous();
+
+    /// <summary>Back to the caller's layout, contiguous.</summary>
+    public Tensor FromKernel(Tensor tensor) => Rank == 2 ? tensor.t().contiguous() : tensor;
 }

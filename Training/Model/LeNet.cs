@@ -83,8 +83,8 @@ public sealed class LeNet : nn.Module<Tensor, Tensor>
     {
         // ReLU and max-pooling commute (both monotone), so pooling first gives the same values as the
         // study's BN → ReLU → pool with a quarter of the ReLU work; the ONNX export keeps ReLU → pool.
-        var x = F.relu(MaxPool2x2Function.Pool(Normalize(conv1.call(input), bn1)));
-        x = F.relu(MaxPool2x2Function.Pool(Normalize(conv2.call(x), bn2)));
+        var x = MaxPool2x2Function.PoolRelu(Normalize(conv1.call(input), bn1));
+        x = MaxPool2x2Function.PoolRelu(Normalize(conv2.call(x), bn2));
         x = x.flatten(1);
         x = F.relu(Normalize(fc1.call(x), bn3));
         x = F.relu(Normalize(fc2.call(x), bn4));

@@ -1,0 +1,168 @@
+// Batch-normalisation arithmetic over data laid out as [batch, channels, size] (contiguous): conv maps
+// [N, C, H·W] directly, fully connected features as [1, C, N] after a transpose. Each channel's
+// values are `batch` contiguous runs of `size` floats, which the loops walk with 256-bit vectors.
+// Replaces ~25 LibTorch ops per BatchNorm layer and batch (each its own pass over memory, reducing
+// over the non-contiguous axes N, H, W) with four passes; on the 2-core machine BN on conv1's output
+// went from ~1.35 ms to well under half of that per batch (see README, "Speed").
+// Accuracy: per-run partial sums in float (at most a few hundred values per lane), channel totals in
+// double; the variance is taken in a second pass around the mean, not as E[x²] − E[x]².
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MnistBn.Training.Model.Kernels;
+
+internal static class BatchNormKernel
+{
+    /// <summary>Per channel: the mean and the biased variance (divided by batch·size).</summary>
+    public static void Statistics(ReadOnlySpan<float> x, int batch, int channels, int size, Span<double> mean, Span<double> variance)
+    {
+        var count = (double)batch * size;
+        for (var channel = 0; channel < channels; channel++)
+        {
+            double sum = 0;
+            for (var sample = 0; sample < batch; sample++)
+                sum += Sum(Run(x, sample, channel, channels, size));
+            var channelMean = sum / count;
+            double squares = 0;
+            for (var sample = 0; sample < batch; sample++)
+                squares += SumOfSquaredDeviations(Run(x, sample, channel, channels, size), (float)channelMean);
+            mean[channel] = channelMean;
+            variance[channel] = squares / count;
+        }
+    }
+
+    /// <summary>y = x·scale[c] + shift[c].</summary>
+    public static void ScaleShift(ReadOnlySpan<float> x, Span<float> y, int batch, int channels, int size,
+        ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
+    {
+        for (var sample = 0; sample < batch; sample++)
+        {
+            for (var channel = 0; channel < channels; channel++)
+            {
+                var offset = (sample * channels + channel) * size;
+                MultiplyAdd(x.Slice(offset, size), scale[channel], shift[channel], y.Slice(offset, size));
+            }
+        }
+    }
+
+    /// <summary>Per channel: Σ dy and Σ dy·(x − mean), the two reductions of the backward pass.</summary>
+    public static void GradientSums(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, int batch, int channels, int size,
+        ReadOnlySpan<float> mean, Span<double> sumGrad, Span<double> sumGradCentered)
+    {
+        for (var channel = 0; channel < channels; channel++)
+        {
+            double gradTotal = 0, centeredTotal = 0;
+            for (var sample = 0; sample < batch; sample++)
+            {
+                var (grad, centered) = SumAndCenteredDot(Run(gradOutput, sample, channel, channels, size), Run(x, sample, channel, channels, size), mean[channel]);
+                gradTotal += grad;
+                centeredTotal += centered;
+            }
+            sumGrad[channel] = gradTotal;
+            sumGradCentered[channel] = centeredTotal;
+        }
+    }
+
+    /// <summary>dx = a[c]·dy + b[c]·(x − mean[c]) + k[c].</summary>
+    public static void InputGradient(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, Span<float> gradInput,
+        int batch, int channels, int size, ReadOnlySpan<float> mean, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> k)
+    {
+        for (var sample = 0; sample < batch; sample++)
+        {
+            for (var channel = 0; channel < channels; channel++)
+            {
+                var offset = (sample * channels + channel) * size;
+                Combine(gradOutput.Slice(offset, size), x.Slice(offset, size), gradInput.Slice(offset, size),
+                    mean[channel], a[channel], b[channel], k[channel]);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<float> Run(ReadOnlySpan<float> data, int sample, int channel, int channels, int size) =>
+        data.Slice((sample * channels + channel) * size, size);
+
+    private static float Sum(ReadOnlySpan<float> values)
+    {
+        ref var start = ref MemoryMarshal.GetReference(values);
+        var (even, odd) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var i = 0;
+        for (; i + 16 <= values.Length; i += 16)
+        {
+            even += Vector256.LoadUnsafe(ref start, (nuint)i);
+            odd += Vector256.LoadUnsafe(ref start, (nuint)i + 8);
+        }
+        var sum = Vector256.Sum(even + odd);
+        for (; i < values.Length; i++)
+            sum += values[i];
+        return sum;
+    }
+
+    private static float SumOfSquaredDeviations(ReadOnlySpan<float> values, float mean)
+    {
+        ref var start = ref MemoryMarshal.GetReference(values);
+        var center = Vector256.Create(mean);
+        var (even, odd) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var i = 0;
+        for (; i + 16 <= values.Length; i += 16)
+        {
+            var d0 = Vector256.LoadUnsafe(ref start, (nuint)i) - center;
+            var d1 = Vector256.LoadUnsafe(ref start, (nuint)i + 8) - center;
+            even += d0 * d0;
+            odd += d1 * d1;
+        }
+        var sum = Vector256.Sum(even + odd);
+        for (; i < values.Length; i++)
+            sum += (values[i] - mean) * (values[i] - mean);
+        return sum;
+    }
+
+    private static (float Sum, float CenteredDot) SumAndCenteredDot(ReadOnlySpan<float> grad, ReadOnlySpan<float> x, float mean)
+    {
+        ref var gradStart = ref MemoryMarshal.GetReference(grad);
+        ref var xStart = ref MemoryMarshal.GetReference(x);
+        var center = Vector256.Create(mean);
+        var (sum, dot) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var i = 0;
+        for (; i + 8 <= grad.Length; i += 8)
+        {
+            var g = Vector256.LoadUnsafe(ref gradStart, (nuint)i);
+            sum += g;
+            dot += g * (Vector256.LoadUnsafe(ref xStart, (nuint)i) - center);
+        }
+        var (sumTotal, dotTotal) = (Vector256.Sum(sum), Vector256.Sum(dot));
+        for (; i < grad.Length; i++)
+        {
+            sumTotal += grad[i];
+            dotTotal += grad[i] * (x[i] - mean);
+        }
+        return (sumTotal, dotTotal);
+    }
+
+    private static void MultiplyAdd(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
+    {
+        ref var xStart = ref MemoryMarshal.GetReference(x);
+        ref var yStart = ref MemoryMarshal.GetReference(y);
+        var (scales, shifts) = (Vector256.Create(scale), Vector256.Create(shift));
+        var i = 0;
+        for (; i + 8 <= x.Length; i += 8)
+            (Vector256.LoadUnsafe(ref xStart, (nuint)i) * scales + shifts).StoreUnsafe(ref yStart, (nuint)i);
+        for (; i < x.Length; i++)
+            y[i] = x[i] * scale + shift;
+    }
+
+    private static void Combine(ReadOnlySpan<float> grad, ReadOnlySpan<float> x, Span<float> result, float mean, float a, float b, float k)
+    {
+        ref var gradStart = ref MemoryMarshal.GetReference(grad);
+        ref var xStart = ref MemoryMarshal.GetReference(x);
+        ref var resultStart = ref MemoryMarshal.GetReference(result);
+        var (means, aa, bb, kk) = (Vector256.Create(mean), Vector256.Create(a), Vector256.Create(b), Vector256.Create(k));
+        var i = 0;
+        for (; i + 8 <= grad.Length; i += 8)
+        {
+            var value = aa * Vector256.LoadUnsafe(ref gradStart, (nuint)i) + bb * (Vector256.LoadUnsafe(ref xStart, (nuint)i) - means) + kk;
+            value.StoreUnsafe(ref resultStart, (nuint)i);
+        }
+        for (; i < grad.Length; i++)
+            result[i] = a * grad[i] + b * (x[i] - mean) + k;
+    }
+}

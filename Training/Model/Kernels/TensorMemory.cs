@@ -1,0 +1,26 @@
+// The float32 storage of a contiguous CPU tensor as a span, for the hand-written kernels. Views with
+// an offset are fine; strided views are made contiguous by the caller (TorchSharp throws otherwise).
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MnistBn.Training.Model.Kernels;
+
+internal static class TensorMemory
+{
+    /// <summary>The elements of <paramref name="tensor"/>, which must be contiguous float32 on the CPU.</summary>
+    public static Span<float> Floats(Tensor tensor)
+    {
+        if (tensor.dtype != ScalarType.Float32 || tensor.device_type != DeviceType.CPU)
+            throw new ArgumentException($"expected a float32 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
+        return MemoryMarshal.Cast<byte, float>(tensor.bytes);
+    }
+
+    /// <summary>The elements of a contiguous uint8 CPU tensor.</summary>
+    public static Span<byte> Bytes(Tensor tensor)
+    {
+        if (tensor.dtype != ScalarType.Byte || tensor.device_type != DeviceType.CPU)
+            throw new ArgumentException($"expected a uint8 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
+        return tensor.bytes;
+    }
+}
