@@ -30,8 +30,8 @@ internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool
             throw new ArgumentException($"max pooling 2×2 needs [N, C, H, W] with H, W ≥ 2, got [{string.Join(", ", input.shape)}]");
         var (n, c, h, w) = (input.shape[0], input.shape[1], (int)input.shape[2], (int)input.shape[3]);
         var output = empty(n, c, h / 2, w / 2);
-        var winners = empty([n, c, h / 2, w / 2], ScalarType.Byte);
-        MaxPoolKernel.Forward(TensorMemory.Floats(input), TensorMemory.Floats(output), TensorMemory.Bytes(winners),
+        var winners = empty([n, c, h / 2, w / 2], ScalarType.Int32);
+        MaxPoolKernel.Forward(TensorMemory.Floats(input), TensorMemory.Floats(output), TensorMemory.Ints(winners),
             h, w, relu, 0, (int)(n * c));
         ctx.save_for_backward([output, winners]);
         ctx.save_data("shape", input.shape);
@@ -46,7 +46,7 @@ internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool
         var shape = (long[])ctx.get_data("shape");
         var relu = (bool)ctx.get_data("relu");
         var gradInput = empty(shape);
-        MaxPoolKernel.Backward(TensorMemory.Floats(gradOutput.contiguous()), TensorMemory.Floats(output), TensorMemory.Bytes(winners),
+        MaxPoolKernel.Backward(TensorMemory.Floats(gradOutput.contiguous()), TensorMemory.Floats(output), TensorMemory.Ints(winners),
             TensorMemory.Floats(gradInput), (int)shape[2], (int)shape[3], relu, 0, (int)(shape[0] * shape[1]));
         return [gradInput, null!];
     }

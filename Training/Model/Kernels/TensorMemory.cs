@@ -16,11 +16,11 @@ internal static class TensorMemory
         return MemoryMarshal.Cast<byte, float>(tensor.bytes);
     }
 
-    /// <summary>The elements of a contiguous uint8 CPU tensor.</summary>
-    public static Span<byte> Bytes(Tensor tensor)
+    /// <summary>The elements of a contiguous int32 CPU tensor.</summary>
+    public static Span<int> Ints(Tensor tensor)
     {
-        if (tensor.dtype != ScalarType.Byte || tensor.device_type != DeviceType.CPU)
-            throw new ArgumentException($"expected a uint8 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
-        return tensor.bytes;
+        if (tensor.dtype != ScalarType.Int32 || tensor.device_type != DeviceType.CPU)
+            throw new ArgumentException($"expected an int32 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
+        return MemoryMarshal.Cast<byte, int>(tensor.bytes);
     }
 }
