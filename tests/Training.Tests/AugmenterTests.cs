@@ -1,5 +1,6 @@
 // Pins the batch augmentation: off means untouched, zero ranges mean identity, draws stay within the
-// configured ranges, and the same generator seed gives the same batch.
+// configured ranges, the same generator seed gives the same batch, and the hand-built sampling grid is
+// LibTorch's affine_grid.
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Data;
 using static TorchSharp.torch;
@@ -17,6 +18,35 @@ public sealed class AugmenterTests
         var batch = rand(4, 1, 28, 28);
         using var generator = new Generator(1);
         Assert.Same(batch, new Augmenter(Study with { Enabled = false }).Apply(batch, generator));
+    }
+
+    [Theory]
+    [InlineData(28, 28)]
+    [InlineData(5, 9)]
+    public void Sampling_grid_equals_affine_grid(int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(3);
+        var theta = new Augmenter(Study).RandomMatrices(6, generator);
+        var expected = nn.functional.affine_grid(theta, [6, 1, height, width], align_corners: false);
+        var grid = Augmenter.SamplingGrid(theta, height, width);
+        Assert.Equal(expected.shape, grid.shape);
+        Assert.True((grid - expected).abs().max().item<float>() < 1e-6);
+    }
+
+    [Fact]
+    public void Augmented_batch_equals_grid_sample_on_affine_grid()
+    {
+        using var scope = NewDisposeScope();
+        var batch = rand(5, 1, 28, 28);
+        var augmenter = new Augmenter(Study);
+        using var drawTheta = new Generator(4);
+        var theta = augmenter.RandomMatrices(5, drawTheta);
+        var expected = nn.functional.grid_sample(batch, nn.functional.affine_grid(theta, batch.shape, align_corners: false),
+            GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
+        using var drawAgain = new Generator(4);
+        var output = augmenter.Apply(batch, drawAgain);
+        Assert.True((output - expected).abs().max().item<float>() < 1e-5);
     }
 
     [Fact]
