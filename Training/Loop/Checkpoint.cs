@@ -100,14 +100,15 @@ public static class Checkpoint
         return header;
     }
 
-    // TorchSharp reports truncated or mismatched state with assorted exception types.
+    // TorchSharp reports truncated or mismatched state (also an optimizer of another type, e.g. a
+    // checkpoint written by optim.Adam before SinglePassAdam) with assorted exception types.
     private static void LoadState(string path, Action load)
     {
         try
         {
             load();
         }
-        catch (Exception error) when (error is EndOfStreamException or IOException or ArgumentException or InvalidOperationException)
+        catch (Exception error) when (error is EndOfStreamException or IOException or InvalidDataException or ArgumentException or InvalidOperationException)
         {
             throw new InvalidDataException($"{path}: checkpoint state does not load ({error.Message})", error);
         }

@@ -156,7 +156,7 @@ public sealed class Trainer
     {
         return training.Optimizer switch
         {
-            "adam" => optim.Adam(model.parameters(), training.LearningRate, weight_decay: training.WeightDecay),
+            "adam" => new SinglePassAdam(model.parameters(), training.LearningRate, weightDecay: training.WeightDecay),
             "sgd" => optim.SGD(model.parameters(), training.LearningRate, training.SgdMomentum, weight_decay: training.WeightDecay),
             _ => throw new ConfigException($"training.optimizer: unknown optimizer '{training.Optimizer}' (expected adam or sgd)"),
         };

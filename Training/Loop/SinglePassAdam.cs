@@ -1,0 +1,41 @@
+// TorchSharp's Adam with its step replaced by AdamKernel: one vectorised pass per parameter instead
+// of ~8 tensor ops, which on this model (14 small parameters) spent ~0.4 ms of native-call overhead
+// per batch. Everything else is inherited — parameter groups, learning-rate control, the per-parameter
+// state (step, exp_avg, exp_avg_sq) and its save/load format — so checkpoints are interchangeable
+// with plain optim.Adam. AMSGrad and maximize are not supported (the study uses neither).
+using MnistBn.Training.Model.Kernels;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MnistBn.Training.Loop;
+
+/// <summary>Adam (PyTorch's formula, L2 weight decay) whose update runs as one pass per parameter.</summary>
+public sealed class SinglePassAdam : Adam
+{
+    /// <summary>Same arguments as <c>optim.Adam</c>, without AMSGrad and maximize.</summary>
+    public SinglePassAdam(IEnumerable<Parameter> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999,
+        double epsilon = 1e-8, double weightDecay = 0)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, false, false)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+    {
+        var options = (Options)group.Options;
+        foreach (var parameter in group.Parameters)
+        {
+            var gradient = parameter.grad;
+            if (gradient is null)
+                continue;
+            var state = (State)_state[parameter.Handle];
+            state.step += 1;
+            var coefficients = AdamCoefficients.For(options.LearningRate!.Value, options.beta1!.Value, options.beta2!.Value,
+                options.eps!.Value, options.weight_decay!.Value, state.step);
+            using var values = parameter.detach();
+            using var gradientValues = gradient.contiguous();
+            AdamKernel.Step(TensorMemory.Floats(values), TensorMemory.Floats(gradientValues),
+                TensorMemory.Floats(state.exp_avg), TensorMemory.Floats(state.exp_avg_sq), coefficients);
+        }
+    }, closure);
+}

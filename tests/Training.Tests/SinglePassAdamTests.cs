@@ -1,0 +1,95 @@
+// Pins SinglePassAdam to TorchSharp's optim.Adam: the same parameters and moments after several steps
+// (with and without weight decay, with a learning-rate change between steps), and state that survives
+// a save/load round trip (checkpoints, --resume).
+using MnistBn.Shared.Configuration;
+using MnistBn.Training.Loop;
+using MnistBn.Training.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace MnistBn.Training.Tests;
+
+public sealed class SinglePassAdamTests
+{
+    private static readonly BatchNormConfig Bn = new(0.01, 1e-3);
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1e-3)]
+    public void Parameters_follow_optim_Adam(double weightDecay)
+    {
+        using var scope = NewDisposeScope();
+        var (ours, reference) = (Model(), Model());
+        var oursOptimizer = new SinglePassAdam(ours.parameters(), 0.01, weightDecay: weightDecay);
+        var referenceOptimizer = optim.Adam(reference.parameters(), 0.01, weight_decay: weightDecay);
+        manual_seed(3);
+        var images = rand(16, 1, 28, 28);
+        var labels = randint(0, 10, [16]);
+        for (var step = 0; step < 6; step++)
+        {
+            if (step == 3)
+            {
+                foreach (var group in oursOptimizer.ParamGroups.Concat(referenceOptimizer.ParamGroups))
+                    group.LearningRate = 0.003;
+            }
+            Step(ours, oursOptimizer, images, labels);
+            Step(reference, referenceOptimizer, images, labels);
+        }
+        foreach (var ((name, value), (_, expected)) in ours.named_parameters().Zip(reference.named_parameters()))
+        {
+            var difference = (value - expected).abs().max().item<float>();
+            Assert.True(difference < 1e-5, $"{name}: differs by {difference}");
+        }
+    }
+
+    [Fact]
+    public void State_matches_optim_Adam_and_round_trips()
+    {
+        using var scope = NewDisposeScope();
+        var (ours, reference) = (Model(), Model());
+        var optimizer = new SinglePassAdam(ours.parameters(), 0.01);
+        var plain = optim.Adam(reference.parameters(), 0.01);
+        var (images, labels) = (rand(8, 1, 28, 28), randint(0, 10, [8]));
+        Step(ours, optimizer, images, labels);
+        Step(reference, plain, images, labels);
+        AssertSameState(plain, optimizer, exact: false);
+
+        using var stream = new MemoryStream();
+        optimizer.save_state_dict(new BinaryWriter(stream));
+        stream.Position = 0;
+        var restored = new SinglePassAdam(Model().parameters(), 0.01);
+        restored.load_state_dict(new BinaryReader(stream));
+        AssertSameState(optimizer, restored, exact: true);
+    }
+
+    private static void AssertSameState(TorchSharp.Modules.OptimizerHelper expected, TorchSharp.Modules.OptimizerHelper actual, bool exact)
+    {
+        var expectedStates = expected.state_dict().State.Cast<TorchSharp.Modules.Adam.State>().ToList();
+        var actualStates = actual.state_dict().State.Cast<TorchSharp.Modules.Adam.State>().ToList();
+        Assert.Equal(expectedStates.Count, actualStates.Count);
+        foreach (var (a, b) in expectedStates.Zip(actualStates))
+        {
+            Assert.Equal(1, b.step);
+            Assert.Equal(a.step, b.step);
+            var tolerance = exact ? 0 : 1e-6f;
+            Assert.True((a.exp_avg - b.exp_avg).abs().max().item<float>() <= tolerance);
+            Assert.True((a.exp_avg_sq - b.exp_avg_sq).abs().max().item<float>() <= tolerance);
+        }
+    }
+
+    private static LeNet Model()
+    {
+        manual_seed(11);
+        var model = new LeNet("bn", batchNorm: true, Bn);
+        model.train();
+        return model;
+    }
+
+    private static void Step(LeNet model, optim.Optimizer optimizer, Tensor images, Tensor labels)
+    {
+        optimizer.zero_grad();
+        F.cross_entropy(model.call(images), labels).backward();
+        optimizer.step();
+    }
+}
