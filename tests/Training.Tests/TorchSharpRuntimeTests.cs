@@ -1,4 +1,5 @@
 // Pins that TorchSharp loads through TorchSharpRuntime on this OS and really computes.
+using System.Runtime.InteropServices;
 using MnistBn.Training.Runtime;
 using TorchSharp;
 
@@ -14,6 +15,15 @@ public sealed class TorchSharpRuntimeTests
         using var b = torch.tensor(new float[] { 5, 6, 7, 8 }, [2, 2]);
         using var c = a.matmul(b);
         Assert.Equal(new float[] { 19, 22, 43, 50 }, c.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Malloc_tuning_is_accepted_on_glibc_and_declined_elsewhere()
+    {
+        // CI and the dev machine run Debian (glibc); on other systems Apply must decline quietly.
+        var glibc = OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
+        Assert.Equal(glibc, NativeAllocatorTuning.Apply());
+        Assert.Equal(glibc, NativeAllocatorTuning.Apply());
     }
 
     [Fact]
