@@ -83,7 +83,8 @@ public sealed class LeNet : nn.Module<Tensor, Tensor>
     {
         // ReLU and max-pooling commute (both monotone), so pooling first gives the same values as the
         // study's BN → ReLU → pool with a quarter of the ReLU work; the ONNX export keeps ReLU → pool.
-        var x = MaxPool2x2Function.PoolRelu(Normalize(conv1.call(input), bn1));
+        // conv1, BN on conv maps and pooling run on C# kernels (Model/Kernels); see README, "Speed".
+        var x = MaxPool2x2Function.PoolRelu(Normalize(SingleChannelConvFunction.Call(conv1, input), bn1));
         x = MaxPool2x2Function.PoolRelu(Normalize(conv2.call(x), bn2));
         x = x.flatten(1);
         x = F.relu(Normalize(fc1.call(x), bn3));

@@ -68,7 +68,7 @@ public sealed class PlacedBnLeNet : nn.Module<Tensor, Tensor>, IPreActivationPro
     private Tensor Run(Tensor input, int probeLayer, Action<Tensor>? capture)
     {
         Action<Tensor>? At(int layer) => layer == probeLayer ? capture : null;
-        var x = MaxPool2x2Function.Pool(Hidden(conv1.call(input), bn1, At(1)));
+        var x = MaxPool2x2Function.Pool(Hidden(SingleChannelConvFunction.Call(conv1, input), bn1, At(1)));
         x = MaxPool2x2Function.Pool(Hidden(conv2.call(x), bn2, At(2)));
         x = x.flatten(1);
         x = Hidden(fc1.call(x), bn3, At(3));
