@@ -1,6 +1,6 @@
 // A hand-written Batch Normalization (Ioffe & Szegedy, 2015) for the study, deliberately not
 // torch.nn.BatchNorm*: the base class holds γ, β and the running statistics; the sealed 1d/2d
-// subclasses only say which input rank they accept and which axes are "batch" axes.
+// subclasses only say which input rank they accept (BatchNorm2d adds the fused BN → pool → ReLU block).
 //
 // Conventions (identical to PyTorch's, so TorchSharp's built-in layers serve as the reference):
 // - Training mode normalises with the mini-batch mean and the BIASED variance (divide by the count
@@ -78,23 +78,31 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
+        RequireShape(input);
+        if (!training)
+            return Normalize(input, running_mean, running_var);
+        return TrainingStep(input, statistics => BatchNormFunction.Normalize(input, weight, bias, Epsilon, statistics));
+    }
+
+    /// <summary>The input's shape is checked against <see cref="Rank"/> and <see cref="Features"/>.</summary>
+    private protected void RequireShape(Tensor input)
+    {
         if (input.dim() != Rank || input.shape[1] != Features)
             throw new ArgumentException(
                 $"{GetName()}: expected a rank-{Rank} input with {Features} channels on axis 1, got [{string.Join(", ", input.shape)}]");
+    }
 
-        var channelShape = new long[Rank];
-        Array.Fill(channelShape, 1L);
-        channelShape[1] = Features;
-
-        if (!training)
-            return Normalize(input, running_mean, running_var, channelShape);
-
-
+    /// <summary>
+    /// Runs a training-mode node built by <paramref name="normalize"/> (which fills the batch statistics),
+    /// then moves the running statistics towards the batch's.
+    /// </summary>
+    private protected Tensor TrainingStep(Tensor input, Func<BatchStatistics, Tensor> normalize)
+    {
         var count = input.numel() / Features;
         if (count < 2)
             throw new ArgumentException($"{GetName()}: training mode needs more than one value per channel, got [{string.Join(", ", input.shape)}]");
         var statistics = new BatchStatistics();
-        var output = BatchNormFunction.Normalize(input, weight, bias, Epsilon, statistics);
+        var output = normalize(statistics);
         using (no_grad())
         {
             running_mean.mul_(1 - Momentum).add_(statistics.Mean!, alpha: Momentum);
@@ -107,8 +115,11 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
     // Eval mode: y = (x − μ)/√(σ² + ε)·γ + β with the running statistics, folded per channel into one
     // scale and one shift so that the full-size tensor sees a single multiply-add. Training mode goes
     // through BatchNormFunction, whose backward pass is written out by hand.
-    private Tensor Normalize(Tensor input, Tensor mean, Tensor variance, long[] channelShape)
+    private protected Tensor Normalize(Tensor input, Tensor mean, Tensor variance)
     {
+        var channelShape = new long[Rank];
+        Array.Fill(channelShape, 1L);
+        channelShape[1] = Features;
         var scale = weight * (variance + Epsilon).rsqrt();
         var shift = bias - mean * scale;
         return addcmul(shift.view(channelShape), input, scale.view(channelShape), 1);
@@ -139,4 +150,17 @@ public sealed class BatchNorm2d : BatchNorm
 
     /// <inheritdoc/>
     protected override int Rank => 4;
+
+    /// <summary>
+    /// relu(maxpool2x2(this(input))) — the study's BN → ReLU → pool block (ReLU and pooling commute). In
+    /// training mode one fused node (BatchNormPoolFunction) that never materialises the normalised maps;
+    /// the running statistics move exactly as in <see cref="BatchNorm.forward"/>.
+    /// </summary>
+    public Tensor NormalizePoolRelu(Tensor input)
+    {
+        RequireShape(input);
+        if (!training)
+            return MaxPool2x2Function.PoolRelu(Normalize(input, RunningMean, RunningVar));
+        return TrainingStep(input, statistics => BatchNormPoolFunction.NormalizePoolRelu(input, Weight, Bias, Epsilon, statistics));
+    }
 }

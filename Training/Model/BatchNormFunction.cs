@@ -5,7 +5,7 @@
 // The backward is the closed form of Ioffe & Szegedy's §3 (m values per channel, x̂ = (x − μ)·r with
 // r = 1/√(σ² + ε)):
 //   dβ = Σ dy,   dγ = Σ dy·x̂ = r·Σ dy·(x − μ),   dx = γr·(dy − dβ/m − x̂·dγ/m)
-// which the kernel evaluates as dx = a·dy + b·(x − μ) + k with a = γr, b = −γr²·dγ/m, k = −a·dβ/m.
+// which the kernel evaluates as dx = a·dy + b·(x − μ) + k (BatchNormAlgebra.cs).
 // The function has one output, y; the batch mean and biased variance per channel come back through
 // a BatchStatistics holder so that the module can update its running statistics without computing
 // them twice. (A second, non-differentiable output would need mark_non_differentiable, whose
@@ -19,9 +19,15 @@ namespace MnistBn.Training.Model;
 /// <summary>The per-channel batch statistics of one training-mode forward pass (no autograd history).</summary>
 internal sealed class BatchStatistics
 {
-    public Tensor? Mean { get; set; }
+    public Tensor? Mean { get; private set; }
 
-    public Tensor? Variance { get; set; }
+    public Tensor? Variance { get; private set; }
+
+    public void Set(double[] mean, double[] variance)
+    {
+        Mean = tensor(mean.Select(v => (float)v).ToArray());
+        Variance = tensor(variance.Select(v => (float)v).ToArray());
+    }
 }
 
 internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNormFunction>
@@ -48,26 +54,15 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
         var (mean, variance) = (new double[channels], new double[channels]);
         BatchNormKernel.Statistics(TensorMemory.Floats(x), layout.Batch, channels, layout.Size, mean, variance);
 
-        var (gammaValues, betaValues) = (Values(gamma), Values(beta));
-        var (meanF, invStd, scale, shift) = (new float[channels], new float[channels], new float[channels], new float[channels]);
-        for (var c = 0; c < channels; c++)
-        {
-            var r = 1 / Math.Sqrt(variance[c] + epsilon);
-            meanF[c] = (float)mean[c];
-            invStd[c] = (float)r;
-            scale[c] = (float)(gammaValues[c] * r);
-            shift[c] = (float)(betaValues[c] - mean[c] * gammaValues[c] * r);
-        }
+        var coefficients = BatchNormForward.From(mean, variance, gamma, beta, epsilon);
         var y = empty_like(x);
-        BatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), layout.Batch, channels, layout.Size, scale, shift);
+        BatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), layout.Batch, channels, layout.Size,
+            coefficients.Scale, coefficients.Shift);
 
         ctx.save_for_backward([x]);
         ctx.save_data("layout", layout);
-        ctx.save_data("mean", meanF);
-        ctx.save_data("invStd", invStd);
-        ctx.save_data("gamma", gammaValues);
-        statistics.Mean = tensor(mean.Select(v => (float)v).ToArray());
-        statistics.Variance = tensor(variance.Select(v => (float)v).ToArray());
+        ctx.save_data("forward", coefficients);
+        statistics.Set(mean, variance);
         return layout.FromKernel(y);
     }
 
@@ -75,39 +70,19 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
     {
         var x = ctx.get_saved_variables()[0];
         var layout = (ChannelLayout)ctx.get_data("layout");
-        var mean = (float[])ctx.get_data("mean");
-        var invStd = (float[])ctx.get_data("invStd");
-        var gamma = (float[])ctx.get_data("gamma");
+        var forward = (BatchNormForward)ctx.get_data("forward");
         var channels = layout.Channels;
-        var count = (double)layout.Batch * layout.Size;
 
         var dy = layout.ToKernel(gradOutput);
         var (sumGrad, sumGradCentered) = (new double[channels], new double[channels]);
-        BatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), layout.Batch, channels, layout.Size, mean, sumGrad, sumGradCentered);
-
-        var (gradGamma, gradBeta) = (new float[channels], new float[channels]);
-        var (a, b, k) = (new float[channels], new float[channels], new float[channels]);
-        for (var c = 0; c < channels; c++)
-        {
-            double r = invStd[c], dGamma = r * sumGradCentered[c], dBeta = sumGrad[c];
-            gradGamma[c] = (float)dGamma;
-            gradBeta[c] = (float)dBeta;
-            var gammaR = gamma[c] * r;
-            a[c] = (float)gammaR;
-            b[c] = (float)(-gammaR * r * dGamma / count);
-            k[c] = (float)(-gammaR * dBeta / count);
-        }
+        BatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), layout.Batch, channels, layout.Size,
+            forward.Mean, sumGrad, sumGradCentered);
+        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, (double)layout.Batch * layout.Size);
         var dx = empty_like(x);
         BatchNormKernel.InputGradient(TensorMemory.Floats(dy), TensorMemory.Floats(x), TensorMemory.Floats(dx),
-            layout.Batch, channels, layout.Size, mean, a, b, k);
+            layout.Batch, channels, layout.Size, forward.Mean, coefficients.A, coefficients.B, coefficients.K);
         // One gradient per forward input; the non-tensor arguments get none.
-        return [layout.FromKernel(dx), tensor(gradGamma), tensor(gradBeta), null!, null!];
-    }
-
-    private static float[] Values(Tensor parameter)
-    {
-        using var detached = parameter.detach();
-        return TensorMemory.Floats(detached.contiguous()).ToArray();
+        return [layout.FromKernel(dx), coefficients.GammaTensor(), coefficients.BetaTensor(), null!, null!];
     }
 }
 

@@ -83,9 +83,10 @@ public sealed class LeNet : nn.Module<Tensor, Tensor>
     {
         // ReLU and max-pooling commute (both monotone), so pooling first gives the same values as the
         // study's BN → ReLU → pool with a quarter of the ReLU work; the ONNX export keeps ReLU → pool.
-        // conv1, BN on conv maps and pooling run on C# kernels (Model/Kernels); see README, "Speed".
-        var x = MaxPool2x2Function.PoolRelu(Normalize(SingleChannelConvFunction.Call(conv1, input), bn1));
-        x = MaxPool2x2Function.PoolRelu(Normalize(conv2.call(x), bn2));
+        // conv1, BN → pool → ReLU on the conv maps (one fused node in training) and BN on the FC
+        // features run on C# kernels (Model/Kernels); see README, "Speed".
+        var x = NormalizePoolRelu(SingleChannelConvFunction.Call(conv1, input), bn1);
+        x = NormalizePoolRelu(conv2.call(x), bn2);
         x = x.flatten(1);
         x = F.relu(Normalize(fc1.call(x), bn3));
         x = F.relu(Normalize(fc2.call(x), bn4));
@@ -93,4 +94,7 @@ public sealed class LeNet : nn.Module<Tensor, Tensor>
     }
 
     private static Tensor Normalize(Tensor x, BatchNorm? norm) => norm is null ? x : norm.call(x);
+
+    private static Tensor NormalizePoolRelu(Tensor x, BatchNorm2d? norm) =>
+        norm is null ? MaxPool2x2Function.PoolRelu(x) : norm.NormalizePoolRelu(x);
 }

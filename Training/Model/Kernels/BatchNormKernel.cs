@@ -31,7 +31,7 @@ internal static class BatchNormKernel
         }
     }
 
-    /// <summary>y = x·scale[c] + shift[c].</summary>
+    /// <summary>y = x·scale[c] + shift[c], as a fused multiply-add (MaxPoolKernel.ForwardScaled rounds the same way).</summary>
     public static void ScaleShift(ReadOnlySpan<float> x, Span<float> y, int batch, int channels, int size,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
     {
@@ -145,9 +145,9 @@ internal static class BatchNormKernel
         var (scales, shifts) = (Vector256.Create(scale), Vector256.Create(shift));
         var i = 0;
         for (; i + 8 <= x.Length; i += 8)
-            (Vector256.LoadUnsafe(ref xStart, (nuint)i) * scales + shifts).StoreUnsafe(ref yStart, (nuint)i);
+            Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xStart, (nuint)i), scales, shifts).StoreUnsafe(ref yStart, (nuint)i);
         for (; i < x.Length; i++)
-            y[i] = x[i] * scale + shift;
+            y[i] = MathF.FusedMultiplyAdd(x[i], scale, shift);
     }
 
     private static void Combine(ReadOnlySpan<float> grad, ReadOnlySpan<float> x, Span<float> result, float mean, float a, float b, float k)

@@ -6,6 +6,7 @@
 // Branch-free throughout: on real feature maps the winner of a window is a coin toss, and a branch per
 // comparison cost more in mispredictions than the arithmetic. With AVX2, eight windows at a time:
 // the even and odd columns of a row pair are separated with two shuffles and a lane permute.
+// ForwardScaled pools BatchNorm's output without materialising it (BatchNormPoolFunction).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -21,22 +22,36 @@ internal static class MaxPoolKernel
     /// window's winner as an index into its input plane. With <paramref name="relu"/>, negative maxima become 0.
     /// </summary>
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, Span<int> winners,
-        int height, int width, bool relu, int firstPlane, int endPlane)
+        int height, int width, bool relu, int firstPlane, int endPlane) =>
+        Pool(input, output, winners, height, width, relu, firstPlane, endPlane, channels: 1, scale: [], shift: []);
+
+    /// <summary>
+    /// <see cref="Forward"/> of the per-channel affine map x·scale[c] + shift[c] (a fused multiply-add,
+    /// as BatchNormKernel.ScaleShift computes it) of [N, C, H, W] planes, without storing the mapped values.
+    /// </summary>
+    public static void ForwardScaled(ReadOnlySpan<float> input, Span<float> output, Span<int> winners,
+        int height, int width, bool relu, int planes, int channels, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift) =>
+        Pool(input, output, winners, height, width, relu, 0, planes, channels, scale, shift);
+
+    private static void Pool(ReadOnlySpan<float> input, Span<float> output, Span<int> winners,
+        int height, int width, bool relu, int firstPlane, int endPlane, int channels, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
     {
         var (outHeight, outWidth) = (height / 2, width / 2);
         for (var plane = firstPlane; plane < endPlane; plane++)
         {
             var source = input.Slice(plane * height * width, height * width);
+            var affine = scale.IsEmpty ? PlaneAffine.Identity : new PlaneAffine(scale[plane % channels], shift[plane % channels], true);
             for (var row = 0; row < outHeight; row++)
             {
                 var offset = (plane * outHeight + row) * outWidth;
-                PoolRow(source, 2 * row * width, width, output.Slice(offset, outWidth), winners.Slice(offset, outWidth), relu);
+                PoolRow(source, 2 * row * width, width, output.Slice(offset, outWidth), winners.Slice(offset, outWidth), relu, affine);
             }
         }
     }
 
     /// <summary>One output row from input rows <c>top / width</c> and the next.</summary>
-    private static void PoolRow(ReadOnlySpan<float> plane, int top, int width, Span<float> output, Span<int> winners, bool relu)
+    private static void PoolRow(ReadOnlySpan<float> plane, int top, int width, Span<float> output, Span<int> winners, bool relu,
+        PlaneAffine affine)
     {
         var column = 0;
         if (Avx2.IsSupported)
@@ -46,12 +61,18 @@ internal static class MaxPoolKernel
             ref var winnerStart = ref MemoryMarshal.GetReference(winners);
             var widths = Vector256.Create(width);
             var ones = Vector256.Create(1);
+            var (scale, shift) = (Vector256.Create(affine.Scale), Vector256.Create(affine.Shift));
             // Input index of each window's top-left value for the first eight windows of the row.
             var topLeftIndex = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) + Vector256.Create(top);
             for (; 2 * column + 16 <= width; column += 8)
             {
                 var (topLeft, topRight) = Deinterleave(ref planeStart, top + 2 * column);
                 var (bottomLeft, bottomRight) = Deinterleave(ref planeStart, top + width + 2 * column);
+                if (affine.On)
+                {
+                    (topLeft, topRight) = (Vector256.FusedMultiplyAdd(topLeft, scale, shift), Vector256.FusedMultiplyAdd(topRight, scale, shift));
+                    (bottomLeft, bottomRight) = (Vector256.FusedMultiplyAdd(bottomLeft, scale, shift), Vector256.FusedMultiplyAdd(bottomRight, scale, shift));
+                }
                 var topRightWins = Avx.CompareGreaterThan(topRight, topLeft);
                 var bottomRightWins = Avx.CompareGreaterThan(bottomRight, bottomLeft);
                 var topMax = Avx.BlendVariable(topLeft, topRight, topRightWins);
@@ -71,15 +92,23 @@ internal static class MaxPoolKernel
         {
             var topLeft = top + 2 * column;
             var bottomLeft = topLeft + width;
-            var topIndex = topLeft + Bit(plane[topLeft + 1] > plane[topLeft]);
-            var bottomIndex = bottomLeft + Bit(plane[bottomLeft + 1] > plane[bottomLeft]);
-            var bottomWins = Bit(plane[bottomIndex] > plane[topIndex]);
-            var index = topIndex + bottomWins * (bottomIndex - topIndex);
-            var max = plane[index];
+            var (a, b) = (Mapped(plane[topLeft], affine), Mapped(plane[topLeft + 1], affine));
+            var (c, d) = (Mapped(plane[bottomLeft], affine), Mapped(plane[bottomLeft + 1], affine));
+            var topRightWins = Bit(b > a);
+            var bottomRightWins = Bit(d > c);
+            var topMax = Math.Max(a, b);
+            var bottomMax = Math.Max(c, d);
+            var bottomWins = Bit(bottomMax > topMax);
+            // Arithmetic instead of branches; equal maxima may differ only in the sign of zero.
+            var max = Math.Max(topMax, bottomMax);
             output[column] = relu ? Math.Max(max, 0f) : max;
-            winners[column] = index;
+            winners[column] = topLeft + bottomWins * width + topRightWins + bottomWins * (bottomRightWins - topRightWins);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Mapped(float value, PlaneAffine affine) =>
+        affine.On ? MathF.FusedMultiplyAdd(value, affine.Scale, affine.Shift) : value;
 
     /// <summary>Sixteen values from <paramref name="offset"/> as their even (left) and odd (right) columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -117,4 +146,10 @@ internal static class MaxPoolKernel
             }
         }
     }
+}
+
+/// <summary>The map x·Scale + Shift applied to a plane before pooling; <see cref="Identity"/> leaves it as is.</summary>
+internal readonly record struct PlaneAffine(float Scale, float Shift, bool On)
+{
+    public static PlaneAffine Identity => new(1, 0, false);
 }

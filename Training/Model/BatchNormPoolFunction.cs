@@ -1,0 +1,67 @@
+// Training-mode BatchNorm on conv maps, then 2×2 max pooling and ReLU, as one autograd node: the study's
+// conv → BN → ReLU → pool block without materialising BN's output or its full-size gradient. The
+// forward takes the batch statistics (BatchNormKernel), then pools x·scale + shift directly
+// (MaxPoolKernel.ForwardScaled); the backward works from the window winners (BatchNormPoolKernel).
+// Same values as BatchNormFunction followed by MaxPool2x2Function.PoolRelu; BatchNormTests pin the two.
+using MnistBn.Training.Model.Kernels;
+using static TorchSharp.torch;
+
+namespace MnistBn.Training.Model;
+
+internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<BatchNormPoolFunction>
+{
+    public override string Name => nameof(BatchNormPoolFunction);
+
+    /// <summary>
+    /// relu(maxpool2x2(BN(input))) for input [N, C, H, W] (float32, CPU) with the batch statistics, which
+    /// it stores in <paramref name="statistics"/>.
+    /// </summary>
+    public static Tensor NormalizePoolRelu(Tensor input, Tensor gamma, Tensor beta, double epsilon, BatchStatistics statistics) =>
+        apply(input, gamma, beta, epsilon, statistics);
+
+    /// <summary>vars: input, γ, β, ε (double), BatchStatistics.</summary>
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var (input, gamma, beta) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
+        var epsilon = (double)vars[3];
+        var statistics = (BatchStatistics)vars[4];
+        if (input.dim() != 4 || input.shape[2] < 2 || input.shape[3] < 2)
+            throw new ArgumentException($"expected conv maps [N, C, H ≥ 2, W ≥ 2], got [{string.Join(", ", input.shape)}]");
+
+        var x = input.contiguous();
+        var (n, c, h, w) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
+        var (mean, variance) = (new double[c], new double[c]);
+        BatchNormKernel.Statistics(TensorMemory.Floats(x), n, c, h * w, mean, variance);
+        var coefficients = BatchNormForward.From(mean, variance, gamma, beta, epsilon);
+
+        var pooled = empty(n, c, h / 2, w / 2);
+        var winners = empty([n, c, h / 2, w / 2], ScalarType.Int32);
+        MaxPoolKernel.ForwardScaled(TensorMemory.Floats(x), TensorMemory.Floats(pooled), TensorMemory.Ints(winners),
+            h, w, relu: true, n * c, c, coefficients.Scale, coefficients.Shift);
+
+        ctx.save_for_backward([x, pooled, winners]);
+        ctx.save_data("forward", coefficients);
+        statistics.Set(mean, variance);
+        return pooled;
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var saved = ctx.get_saved_variables();
+        var (x, pooled, winners) = (saved[0], saved[1], saved[2]);
+        var forward = (BatchNormForward)ctx.get_data("forward");
+        var (n, c, h, w) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
+        var (planeSize, pooledSize) = (h * w, h / 2 * (w / 2));
+        var gradient = gradOutput.contiguous();
+
+        var (sumGrad, sumGradCentered) = (new double[c], new double[c]);
+        BatchNormPoolKernel.GradientSums(TensorMemory.Floats(gradient), TensorMemory.Floats(pooled), TensorMemory.Ints(winners),
+            TensorMemory.Floats(x), n, c, planeSize, pooledSize, relu: true, forward.Mean, sumGrad, sumGradCentered);
+        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, (double)n * planeSize);
+        var dx = empty_like(x);
+        BatchNormPoolKernel.InputGradient(TensorMemory.Floats(gradient), TensorMemory.Floats(pooled), TensorMemory.Ints(winners),
+            TensorMemory.Floats(x), TensorMemory.Floats(dx), n, c, planeSize, pooledSize, relu: true,
+            forward.Mean, coefficients.A, coefficients.B, coefficients.K);
+        return [dx, coefficients.GammaTensor(), coefficients.BetaTensor(), null!, null!];
+    }
+}
