@@ -36,10 +36,11 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
 
         var pooled = empty(n, c, h / 2, w / 2);
         var winners = empty([n, c, h / 2, w / 2], ScalarType.Int32);
-        MaxPoolKernel.ForwardScaled(TensorMemory.Floats(x), TensorMemory.Floats(pooled), TensorMemory.Ints(winners),
+        var winnerInputs = empty_like(pooled);
+        MaxPoolKernel.ForwardScaled(TensorMemory.Floats(x), TensorMemory.Floats(pooled), TensorMemory.Ints(winners), TensorMemory.Floats(winnerInputs),
             h, w, relu: true, n * c, c, coefficients.Scale, coefficients.Shift);
 
-        ctx.save_for_backward([x, pooled, winners]);
+        ctx.save_for_backward([x, pooled, winners, winnerInputs]);
         ctx.save_data("forward", coefficients);
         statistics.Set(mean, variance);
         return pooled;
@@ -48,15 +49,15 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var saved = ctx.get_saved_variables();
-        var (x, pooled, winners) = (saved[0], saved[1], saved[2]);
+        var (x, pooled, winners, winnerInputs) = (saved[0], saved[1], saved[2], saved[3]);
         var forward = (BatchNormForward)ctx.get_data("forward");
         var (n, c, h, w) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
         var (planeSize, pooledSize) = (h * w, h / 2 * (w / 2));
         var gradient = gradOutput.contiguous();
 
         var (sumGrad, sumGradCentered) = (new double[c], new double[c]);
-        BatchNormPoolKernel.GradientSums(TensorMemory.Floats(gradient), TensorMemory.Floats(pooled), TensorMemory.Ints(winners),
-            TensorMemory.Floats(x), n, c, planeSize, pooledSize, relu: true, forward.Mean, sumGrad, sumGradCentered);
+        BatchNormPoolKernel.GradientSums(TensorMemory.Floats(gradient), TensorMemory.Floats(pooled), TensorMemory.Floats(winnerInputs),
+            n, c, pooledSize, relu: true, forward.Mean, sumGrad, sumGradCentered);
         var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, (double)n * planeSize);
         var dx = empty_like(x);
         BatchNormPoolKernel.InputGradient(TensorMemory.Floats(gradient), TensorMemory.Floats(pooled), TensorMemory.Ints(winners),

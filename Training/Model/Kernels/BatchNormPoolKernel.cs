@@ -14,52 +14,54 @@ internal static class BatchNormPoolKernel
 {
     /// <summary>
     /// Per channel: Σ dy and Σ dy·(x − mean), where dy is <paramref name="gradPooled"/> placed at the
-    /// winners of the windows whose pooled output passed ReLU (all windows without <paramref name="relu"/>).
+    /// winners of the windows whose pooled output passed ReLU (all windows without <paramref name="relu"/>),
+    /// and <paramref name="winnerInputs"/> holds x at each winner (MaxPoolKernel.ForwardScaled), so the
+    /// sums run over contiguous windows.
     /// </summary>
-    public static void GradientSums(ReadOnlySpan<float> gradPooled, ReadOnlySpan<float> pooled, ReadOnlySpan<int> winners,
-        ReadOnlySpan<float> x, int batch, int channels, int planeSize, int pooledSize, bool relu,
-        ReadOnlySpan<float> mean, Span<double> sumGrad, Span<double> sumGradCentered)
+    public static void GradientSums(ReadOnlySpan<float> gradPooled, ReadOnlySpan<float> pooled, ReadOnlySpan<float> winnerInputs,
+        int batch, int channels, int pooledSize, bool relu, ReadOnlySpan<float> mean, Span<double> sumGrad, Span<double> sumGradCentered)
     {
-        ref var grad = ref MemoryMarshal.GetReference(gradPooled);
-        ref var output = ref MemoryMarshal.GetReference(pooled);
-        ref var winner = ref MemoryMarshal.GetReference(winners);
-        ref var values = ref MemoryMarshal.GetReference(x);
-        if (gradPooled.Length < batch * channels * pooledSize || x.Length < batch * channels * planeSize)
-            throw new ArgumentException("spans are shorter than the shapes say");
         for (var channel = 0; channel < channels; channel++)
         {
             double gradTotal = 0, centeredTotal = 0;
-            var channelMean = mean[channel];
             for (var sample = 0; sample < batch; sample++)
             {
-                var plane = sample * channels + channel;
-                ref var planeValues = ref Unsafe.Add(ref values, plane * planeSize);
-                // Two independent pairs of sums halve the chain of dependent float additions.
-                float grad0 = 0, grad1 = 0, centered0 = 0, centered1 = 0;
-                var (first, end) = (plane * pooledSize, (plane + 1) * pooledSize);
-                // Unchecked reads: the window and winner indices come from MaxPoolKernel over these shapes.
-                var window = first;
-                for (; window + 1 < end; window += 2)
-                {
-                    var g0 = Passed(Unsafe.Add(ref grad, window), Unsafe.Add(ref output, window), relu);
-                    var g1 = Passed(Unsafe.Add(ref grad, window + 1), Unsafe.Add(ref output, window + 1), relu);
-                    grad0 += g0;
-                    grad1 += g1;
-                    centered0 += g0 * (Unsafe.Add(ref planeValues, Unsafe.Add(ref winner, window)) - channelMean);
-                    centered1 += g1 * (Unsafe.Add(ref planeValues, Unsafe.Add(ref winner, window + 1)) - channelMean);
-                }
-                if (window < end)
-                {
-                    var g0 = Passed(Unsafe.Add(ref grad, window), Unsafe.Add(ref output, window), relu);
-                    grad0 += g0;
-                    centered0 += g0 * (Unsafe.Add(ref planeValues, Unsafe.Add(ref winner, window)) - channelMean);
-                }
-                gradTotal += grad0 + grad1;
-                centeredTotal += centered0 + centered1;
+                var offset = (sample * channels + channel) * pooledSize;
+                var (grad, centered) = PlaneSums(gradPooled.Slice(offset, pooledSize), pooled.Slice(offset, pooledSize),
+                    winnerInputs.Slice(offset, pooledSize), relu, mean[channel]);
+                gradTotal += grad;
+                centeredTotal += centered;
             }
             sumGrad[channel] = gradTotal;
             sumGradCentered[channel] = centeredTotal;
         }
+    }
+
+    private static (float Grad, float Centered) PlaneSums(ReadOnlySpan<float> grad, ReadOnlySpan<float> pooled, ReadOnlySpan<float> inputs,
+        bool relu, float mean)
+    {
+        ref var gradStart = ref MemoryMarshal.GetReference(grad);
+        ref var pooledStart = ref MemoryMarshal.GetReference(pooled);
+        ref var inputStart = ref MemoryMarshal.GetReference(inputs);
+        var means = Vector256.Create(mean);
+        var (gradSum, centeredSum) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        var i = 0;
+        for (; i + 8 <= grad.Length; i += 8)
+        {
+            var g = Vector256.LoadUnsafe(ref gradStart, (nuint)i);
+            if (relu)
+                g &= Vector256.GreaterThan(Vector256.LoadUnsafe(ref pooledStart, (nuint)i), Vector256<float>.Zero);
+            gradSum += g;
+            centeredSum = Vector256.FusedMultiplyAdd(g, Vector256.LoadUnsafe(ref inputStart, (nuint)i) - means, centeredSum);
+        }
+        var (gradTotal, centeredTotal) = (Vector256.Sum(gradSum), Vector256.Sum(centeredSum));
+        for (; i < grad.Length; i++)
+        {
+            var g = Passed(grad[i], pooled[i], relu);
+            gradTotal += g;
+            centeredTotal += g * (inputs[i] - mean);
+        }
+        return (gradTotal, centeredTotal);
     }
 
     /// <summary>dx = b[c]·(x − mean[c]) + k[c] everywhere, plus a[c]·dy at the winners.</summary>

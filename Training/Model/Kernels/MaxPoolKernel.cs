@@ -23,17 +23,18 @@ internal static class MaxPoolKernel
     /// </summary>
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, Span<int> winners,
         int height, int width, bool relu, int firstPlane, int endPlane) =>
-        Pool(input, output, winners, height, width, relu, firstPlane, endPlane, channels: 1, scale: [], shift: []);
+        Pool(input, output, winners, [], height, width, relu, firstPlane, endPlane, channels: 1, scale: [], shift: []);
 
     /// <summary>
     /// <see cref="Forward"/> of the per-channel affine map x·scale[c] + shift[c] (a fused multiply-add,
-    /// as BatchNormKernel.ScaleShift computes it) of [N, C, H, W] planes, without storing the mapped values.
+    /// as BatchNormKernel.ScaleShift computes it) of [N, C, H, W] planes, without storing the mapped values;
+    /// <paramref name="winnerInputs"/> gets each window's winning input value x (before the map).
     /// </summary>
-    public static void ForwardScaled(ReadOnlySpan<float> input, Span<float> output, Span<int> winners,
+    public static void ForwardScaled(ReadOnlySpan<float> input, Span<float> output, Span<int> winners, Span<float> winnerInputs,
         int height, int width, bool relu, int planes, int channels, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift) =>
-        Pool(input, output, winners, height, width, relu, 0, planes, channels, scale, shift);
+        Pool(input, output, winners, winnerInputs, height, width, relu, 0, planes, channels, scale, shift);
 
-    private static void Pool(ReadOnlySpan<float> input, Span<float> output, Span<int> winners,
+    private static void Pool(ReadOnlySpan<float> input, Span<float> output, Span<int> winners, Span<float> winnerInputs,
         int height, int width, bool relu, int firstPlane, int endPlane, int channels, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
     {
         var (outHeight, outWidth) = (height / 2, width / 2);
@@ -44,21 +45,25 @@ internal static class MaxPoolKernel
             for (var row = 0; row < outHeight; row++)
             {
                 var offset = (plane * outHeight + row) * outWidth;
-                PoolRow(source, 2 * row * width, width, output.Slice(offset, outWidth), winners.Slice(offset, outWidth), relu, affine);
+                PoolRow(source, 2 * row * width, width, output.Slice(offset, outWidth), winners.Slice(offset, outWidth),
+                    winnerInputs.IsEmpty ? [] : winnerInputs.Slice(offset, outWidth), relu, affine);
             }
         }
     }
 
     /// <summary>One output row from input rows <c>top / width</c> and the next.</summary>
-    private static void PoolRow(ReadOnlySpan<float> plane, int top, int width, Span<float> output, Span<int> winners, bool relu,
-        PlaneAffine affine)
+    private static void PoolRow(ReadOnlySpan<float> plane, int top, int width, Span<float> output, Span<int> winners, Span<float> winnerInputs,
+        bool relu, PlaneAffine affine)
     {
+        // Winning inputs are only asked for together with an affine map (ForwardScaled).
+        var keepInputs = !winnerInputs.IsEmpty;
         var column = 0;
         if (Avx2.IsSupported)
         {
             ref var planeStart = ref MemoryMarshal.GetReference(plane);
             ref var outputStart = ref MemoryMarshal.GetReference(output);
             ref var winnerStart = ref MemoryMarshal.GetReference(winners);
+            ref var winnerInputStart = ref MemoryMarshal.GetReference(winnerInputs);
             var widths = Vector256.Create(width);
             var ones = Vector256.Create(1);
             var (scale, shift) = (Vector256.Create(affine.Scale), Vector256.Create(affine.Shift));
@@ -68,6 +73,7 @@ internal static class MaxPoolKernel
             {
                 var (topLeft, topRight) = Deinterleave(ref planeStart, top + 2 * column);
                 var (bottomLeft, bottomRight) = Deinterleave(ref planeStart, top + width + 2 * column);
+                var (rawTopLeft, rawTopRight, rawBottomLeft, rawBottomRight) = (topLeft, topRight, bottomLeft, bottomRight);
                 if (affine.On)
                 {
                     (topLeft, topRight) = (Vector256.FusedMultiplyAdd(topLeft, scale, shift), Vector256.FusedMultiplyAdd(topRight, scale, shift));
@@ -85,6 +91,12 @@ internal static class MaxPoolKernel
                 var index = topLeftIndex + (rightWins & ones) + (bottomWins.AsInt32() & widths);
                 max.StoreUnsafe(ref outputStart, (nuint)column);
                 index.StoreUnsafe(ref winnerStart, (nuint)column);
+                if (keepInputs)
+                {
+                    var rawTop = Avx.BlendVariable(rawTopLeft, rawTopRight, topRightWins);
+                    var rawBottom = Avx.BlendVariable(rawBottomLeft, rawBottomRight, bottomRightWins);
+                    Avx.BlendVariable(rawTop, rawBottom, bottomWins).StoreUnsafe(ref winnerInputStart, (nuint)column);
+                }
                 topLeftIndex += Vector256.Create(16);
             }
             // Four more windows with 128-bit vectors (shufps alone deinterleaves them): on LeNet's rows
@@ -93,6 +105,7 @@ internal static class MaxPoolKernel
             {
                 var (topLeft, topRight) = Deinterleave128(ref planeStart, top + 2 * column);
                 var (bottomLeft, bottomRight) = Deinterleave128(ref planeStart, top + width + 2 * column);
+                var (rawTopLeft, rawTopRight, rawBottomLeft, rawBottomRight) = (topLeft, topRight, bottomLeft, bottomRight);
                 if (affine.On)
                 {
                     var (scale4, shift4) = (Vector128.Create(affine.Scale), Vector128.Create(affine.Shift));
@@ -112,6 +125,12 @@ internal static class MaxPoolKernel
                     + (rightWins & Vector128.Create(1)) + (bottomWins.AsInt32() & Vector128.Create(width));
                 max.StoreUnsafe(ref outputStart, (nuint)column);
                 index.StoreUnsafe(ref winnerStart, (nuint)column);
+                if (keepInputs)
+                {
+                    var rawTop = Vector128.ConditionalSelect(topRightWins, rawTopRight, rawTopLeft);
+                    var rawBottom = Vector128.ConditionalSelect(bottomRightWins, rawBottomRight, rawBottomLeft);
+                    Vector128.ConditionalSelect(bottomWins, rawBottom, rawTop).StoreUnsafe(ref winnerInputStart, (nuint)column);
+                }
                 column += 4;
             }
         }
@@ -129,7 +148,10 @@ internal static class MaxPoolKernel
             // Arithmetic instead of branches; equal maxima may differ only in the sign of zero.
             var max = Math.Max(topMax, bottomMax);
             output[column] = relu ? Math.Max(max, 0f) : max;
-            winners[column] = topLeft + bottomWins * width + topRightWins + bottomWins * (bottomRightWins - topRightWins);
+            var index = topLeft + bottomWins * width + topRightWins + bottomWins * (bottomRightWins - topRightWins);
+            winners[column] = index;
+            if (keepInputs)
+                winnerInputs[column] = plane[index];
         }
     }
 
