@@ -49,21 +49,25 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
         var statistics = (BatchStatistics)vars[4];
 
         var layout = ChannelLayout.Of(input);
-        var x = layout.ToKernel(input);
-        var channels = layout.Channels;
-        var (mean, variance) = (new double[channels], new double[channels]);
-        BatchNormKernel.Statistics(TensorMemory.Floats(x), layout.Batch, channels, layout.Size, mean, variance);
+        var x = input.contiguous();
+        var (mean, variance) = (new double[layout.Channels], new double[layout.Channels]);
+        if (layout.Features)
+            FeatureBatchNormKernel.Statistics(TensorMemory.Floats(x), layout.Batch, layout.Channels, mean, variance);
+        else
+            BatchNormKernel.Statistics(TensorMemory.Floats(x), layout.Batch, layout.Channels, layout.Size, mean, variance);
 
         var coefficients = BatchNormForward.From(mean, variance, gamma, beta, epsilon);
         var y = empty_like(x);
-        BatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), layout.Batch, channels, layout.Size,
-            coefficients.Scale, coefficients.Shift);
+        if (layout.Features)
+            FeatureBatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), layout.Batch, layout.Channels, coefficients.Scale, coefficients.Shift);
+        else
+            BatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), layout.Batch, layout.Channels, layout.Size, coefficients.Scale, coefficients.Shift);
 
         ctx.save_for_backward([x]);
         ctx.save_data("layout", layout);
         ctx.save_data("forward", coefficients);
         statistics.Set(mean, variance);
-        return layout.FromKernel(y);
+        return y;
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
@@ -71,37 +75,37 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
         var x = ctx.get_saved_variables()[0];
         var layout = (ChannelLayout)ctx.get_data("layout");
         var forward = (BatchNormForward)ctx.get_data("forward");
-        var channels = layout.Channels;
+        var (batch, channels, size) = (layout.Batch, layout.Channels, layout.Size);
 
-        var dy = layout.ToKernel(gradOutput);
+        var dy = gradOutput.contiguous();
         var (sumGrad, sumGradCentered) = (new double[channels], new double[channels]);
-        BatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), layout.Batch, channels, layout.Size,
-            forward.Mean, sumGrad, sumGradCentered);
-        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, (double)layout.Batch * layout.Size);
+        if (layout.Features)
+            FeatureBatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), batch, channels, forward.Mean, sumGrad, sumGradCentered);
+        else
+            BatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), batch, channels, size, forward.Mean, sumGrad, sumGradCentered);
+        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, (double)batch * size);
         var dx = empty_like(x);
-        BatchNormKernel.InputGradient(TensorMemory.Floats(dy), TensorMemory.Floats(x), TensorMemory.Floats(dx),
-            layout.Batch, channels, layout.Size, forward.Mean, coefficients.A, coefficients.B, coefficients.K);
+        if (layout.Features)
+            FeatureBatchNormKernel.InputGradient(TensorMemory.Floats(dy), TensorMemory.Floats(x), TensorMemory.Floats(dx), batch, channels,
+                forward.Mean, coefficients.A, coefficients.B, coefficients.K);
+        else
+            BatchNormKernel.InputGradient(TensorMemory.Floats(dy), TensorMemory.Floats(x), TensorMemory.Floats(dx), batch, channels, size,
+                forward.Mean, coefficients.A, coefficients.B, coefficients.K);
         // One gradient per forward input; the non-tensor arguments get none.
-        return [layout.FromKernel(dx), coefficients.GammaTensor(), coefficients.BetaTensor(), null!, null!];
+        return [dx, coefficients.GammaTensor(), coefficients.BetaTensor(), null!, null!];
     }
 }
 
 /// <summary>
-/// How a BN input maps onto the kernels' [batch, channels, size] layout: [N, C, H, W] is already
-/// [N, C, H·W]; [N, C] is transposed to [1, C, N] so that each channel's values are contiguous.
+/// Which kernel a BN input goes to: [N, C] features (FeatureBatchNormKernel, rows of C channels) or
+/// [N, C, H, W] maps (BatchNormKernel, viewed as [N, C, H·W]). Size is the values per channel and sample.
 /// </summary>
-internal sealed record ChannelLayout(int Rank, int Batch, int Channels, int Size)
+internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int Size)
 {
     public static ChannelLayout Of(Tensor input) => input.dim() switch
     {
-        4 => new(4, (int)input.shape[0], (int)input.shape[1], (int)(input.shape[2] * input.shape[3])),
-        2 => new(2, 1, (int)input.shape[1], (int)input.shape[0]),
+        4 => new(false, (int)input.shape[0], (int)input.shape[1], (int)(input.shape[2] * input.shape[3])),
+        2 => new(true, (int)input.shape[0], (int)input.shape[1], 1),
         _ => throw new ArgumentException($"batch normalisation needs [N, C] or [N, C, H, W], got [{string.Join(", ", input.shape)}]"),
     };
-
-    /// <summary>A contiguous tensor in kernel layout (a copy only for rank 2 or a strided input).</summary>
-    public Tensor ToKernel(Tensor tensor) => Rank == 2 ? tensor.t().contiguous() : tensor.contiguous();
-
-    /// <summary>Back to the caller's layout, contiguous.</summary>
-    public Tensor FromKernel(Tensor tensor) => Rank == 2 ? tensor.t().contiguous() : tensor;
 }

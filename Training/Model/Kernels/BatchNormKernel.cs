@@ -1,5 +1,5 @@
 // Batch-normalisation arithmetic over data laid out as [batch, channels, size] (contiguous): conv maps
-// [N, C, H·W] directly, fully connected features as [1, C, N] after a transpose. Each channel's
+// [N, C, H·W] (fully connected features [N, C] go to FeatureBatchNormKernel). Each channel's
 // values are `batch` contiguous runs of `size` floats, which the loops walk with 256-bit vectors.
 // Replaces ~25 LibTorch ops per BatchNorm layer and batch (each its own pass over memory, reducing
 // over the non-contiguous axes N, H, W) with four passes; on the 2-core machine BN on conv1's output
