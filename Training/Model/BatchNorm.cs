@@ -9,6 +9,7 @@
 //   round, so Keras's momentum 0.99 is momentum 0.01 here.
 // - The running variance accumulates the UNBIASED batch variance (count/(count−1) correction), as
 //   PyTorch does; eval mode and the ONNX export normalise with it.
+using MnistBn.Training.Model.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -103,12 +104,11 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"{GetName()}: training mode needs more than one value per channel, got [{string.Join(", ", input.shape)}]");
         var statistics = new BatchStatistics();
         var output = normalize(statistics);
-        using (no_grad())
-        {
-            running_mean.mul_(1 - Momentum).add_(statistics.Mean!, alpha: Momentum);
-            running_var.mul_(1 - Momentum).add_(statistics.Variance!, alpha: Momentum * count / (count - 1));
-            num_batches_tracked.add_(1);
-        }
+        // The buffers are updated in place in their memory, without tensor ops (no autograd involved):
+        // four small LibTorch calls per layer and batch cost more than the arithmetic.
+        BatchNormKernel.UpdateRunning(TensorMemory.Floats(running_mean), statistics.Mean, Momentum, Momentum);
+        BatchNormKernel.UpdateRunning(TensorMemory.Floats(running_var), statistics.Variance, Momentum, Momentum * count / (count - 1));
+        TensorMemory.Longs(num_batches_tracked)[0]++;
         return output;
     }
 

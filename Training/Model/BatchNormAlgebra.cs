@@ -28,11 +28,8 @@ internal sealed record BatchNormForward(float[] Mean, float[] InvStd, float[] Ga
         return new BatchNormForward(meanF, invStd, gammaValues, scale, shift);
     }
 
-    private static float[] Values(Tensor parameter)
-    {
-        using var detached = parameter.detach();
-        return TensorMemory.Floats(detached.contiguous()).ToArray();
-    }
+    // γ and β are contiguous leaf parameters: their memory can be read without a detached view.
+    private static float[] Values(Tensor parameter) => TensorMemory.Floats(parameter).ToArray();
 }
 
 /// <summary>The parameter gradients and the coefficients of dx = a·dy + b·(x − μ) + k.</summary>

@@ -16,18 +16,14 @@ using static TorchSharp.torch;
 
 namespace MnistBn.Training.Model;
 
-/// <summary>The per-channel batch statistics of one training-mode forward pass (no autograd history).</summary>
+/// <summary>The per-channel batch mean and biased variance of one training-mode forward pass.</summary>
 internal sealed class BatchStatistics
 {
-    public Tensor? Mean { get; private set; }
+    public double[] Mean { get; private set; } = [];
 
-    public Tensor? Variance { get; private set; }
+    public double[] Variance { get; private set; } = [];
 
-    public void Set(double[] mean, double[] variance)
-    {
-        Mean = tensor(mean.Select(v => (float)v).ToArray());
-        Variance = tensor(variance.Select(v => (float)v).ToArray());
-    }
+    public void Set(double[] mean, double[] variance) => (Mean, Variance) = (mean, variance);
 }
 
 internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNormFunction>

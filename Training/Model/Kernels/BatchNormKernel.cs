@@ -31,6 +31,19 @@ internal static class BatchNormKernel
         }
     }
 
+    /// <summary>
+    /// running = (1 − momentum)·running + weight·batch per channel, rounded exactly as LibTorch's
+    /// running.mul_(1 − momentum).add_(batch, alpha: weight) (a float product, then a fused multiply-add).
+    /// </summary>
+    public static void UpdateRunning(Span<float> running, ReadOnlySpan<double> batch, double momentum, double weight)
+    {
+        if (running.Length != batch.Length)
+            throw new ArgumentException($"{running.Length} running values but {batch.Length} batch values");
+        var (keep, alpha) = ((float)(1 - momentum), (float)weight);
+        for (var c = 0; c < running.Length; c++)
+            running[c] = MathF.FusedMultiplyAdd(alpha, (float)batch[c], running[c] * keep);
+    }
+
     /// <summary>y = x·scale[c] + shift[c], as a fused multiply-add (MaxPoolKernel.ForwardScaled rounds the same way).</summary>
     public static void ScaleShift(ReadOnlySpan<float> x, Span<float> y, int batch, int channels, int size,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)

@@ -23,4 +23,12 @@ internal static class TensorMemory
             throw new ArgumentException($"expected an int32 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
         return MemoryMarshal.Cast<byte, int>(tensor.bytes);
     }
+
+    /// <summary>The elements of a contiguous int64 CPU tensor.</summary>
+    public static Span<long> Longs(Tensor tensor)
+    {
+        if (tensor.dtype != ScalarType.Int64 || tensor.device_type != DeviceType.CPU)
+            throw new ArgumentException($"expected an int64 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
+        return MemoryMarshal.Cast<byte, long>(tensor.bytes);
+    }
 }
