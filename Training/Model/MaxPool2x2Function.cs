@@ -32,7 +32,7 @@ internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool
         var output = empty(n, c, h / 2, w / 2);
         var winners = empty([n, c, h / 2, w / 2], ScalarType.Int32);
         MaxPoolKernel.Forward(TensorMemory.Floats(input), TensorMemory.Floats(output), TensorMemory.Ints(winners),
-            h, w, relu, 0, (int)(n * c));
+            h, w, relu, (int)(n * c));
         ctx.save_for_backward([output, winners]);
         ctx.save_data("shape", input.shape);
         ctx.save_data("relu", relu);
@@ -47,7 +47,7 @@ internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool
         var relu = (bool)ctx.get_data("relu");
         var gradInput = empty(shape);
         MaxPoolKernel.Backward(TensorMemory.Floats(gradOutput.contiguous()), TensorMemory.Floats(output), TensorMemory.Ints(winners),
-            TensorMemory.Floats(gradInput), (int)shape[2], (int)shape[3], relu, 0, (int)(shape[0] * shape[1]));
+            TensorMemory.Floats(gradInput), (int)shape[2], (int)shape[3], relu, (int)(shape[0] * shape[1]));
         return [gradInput, null!];
     }
 }

@@ -57,7 +57,7 @@ internal static class BatchNormPoolKernel
         var (gradTotal, centeredTotal) = (Vector256.Sum(gradSum), Vector256.Sum(centeredSum));
         for (; i < grad.Length; i++)
         {
-            var g = Passed(grad[i], pooled[i], relu);
+            var g = MaxPoolKernel.PassedGradient(grad[i], pooled[i], relu);
             gradTotal += g;
             centeredTotal += g * (inputs[i] - mean);
         }
@@ -84,18 +84,9 @@ internal static class BatchNormPoolKernel
                 ref var targetStart = ref MemoryMarshal.GetReference(target);
                 var scale = a[channel];
                 for (var window = plane * pooledSize; window < (plane + 1) * pooledSize; window++)
-                    Unsafe.Add(ref targetStart, Unsafe.Add(ref winner, window)) += scale * Passed(Unsafe.Add(ref grad, window), Unsafe.Add(ref output, window), relu);
+                    Unsafe.Add(ref targetStart, Unsafe.Add(ref winner, window)) += scale * MaxPoolKernel.PassedGradient(Unsafe.Add(ref grad, window), Unsafe.Add(ref output, window), relu);
             }
         }
-    }
-
-    /// <summary>The pooled gradient where ReLU let the window through, else 0 — a mask, not a branch.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Passed(float gradient, float pooled, bool relu)
-    {
-        var passes = !relu || pooled > 0;
-        var mask = -(int)Unsafe.As<bool, byte>(ref passes);
-        return BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(gradient) & mask);
     }
 
     /// <summary>target = b·(x − mean) + k.</summary>

@@ -17,13 +17,12 @@ namespace MnistBn.Training.Model.Kernels;
 internal static class MaxPoolKernel
 {
     /// <summary>
-    /// Pools planes [<paramref name="firstPlane"/>, <paramref name="endPlane"/>) of <paramref name="input"/>
-    /// (H×W each) into <paramref name="output"/> (⌊H/2⌋×⌊W/2⌋ each); <paramref name="winners"/> gets each
+    /// Pools the <paramref name="planes"/> planes of <paramref name="input"/> (H×W each) into <paramref name="output"/> (⌊H/2⌋×⌊W/2⌋ each); <paramref name="winners"/> gets each
     /// window's winner as an index into its input plane. With <paramref name="relu"/>, negative maxima become 0.
     /// </summary>
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, Span<int> winners,
-        int height, int width, bool relu, int firstPlane, int endPlane) =>
-        Pool(input, output, winners, [], height, width, relu, firstPlane, endPlane, channels: 1, scale: [], shift: []);
+        int height, int width, bool relu, int planes) =>
+        Pool(input, output, winners, [], height, width, relu, planes, channels: 1, scale: [], shift: []);
 
     /// <summary>
     /// <see cref="Forward"/> of the per-channel affine map x·scale[c] + shift[c] (a fused multiply-add,
@@ -32,13 +31,13 @@ internal static class MaxPoolKernel
     /// </summary>
     public static void ForwardScaled(ReadOnlySpan<float> input, Span<float> output, Span<int> winners, Span<float> winnerInputs,
         int height, int width, bool relu, int planes, int channels, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift) =>
-        Pool(input, output, winners, winnerInputs, height, width, relu, 0, planes, channels, scale, shift);
+        Pool(input, output, winners, winnerInputs, height, width, relu, planes, channels, scale, shift);
 
     private static void Pool(ReadOnlySpan<float> input, Span<float> output, Span<int> winners, Span<float> winnerInputs,
-        int height, int width, bool relu, int firstPlane, int endPlane, int channels, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
+        int height, int width, bool relu, int planes, int channels, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
     {
         var (outHeight, outWidth) = (height / 2, width / 2);
-        for (var plane = firstPlane; plane < endPlane; plane++)
+        for (var plane = 0; plane < planes; plane++)
         {
             var source = input.Slice(plane * height * width, height * width);
             var affine = scale.IsEmpty ? PlaneAffine.Identity : new PlaneAffine(scale[plane % channels], shift[plane % channels], true);
@@ -184,25 +183,32 @@ internal static class MaxPoolKernel
     private static int Bit(bool value) => Unsafe.As<bool, byte>(ref value);
 
     /// <summary>
-    /// Gradient of <see cref="Forward"/> for the same planes: each window's output gradient goes to its
-    /// winner (to nobody where ReLU cut the output to 0); every other input position gets 0.
+    /// Gradient of <see cref="Forward"/>: each window's output gradient goes to its winner (to nobody
+    /// where ReLU cut the output to 0); every other input position gets 0.
     /// </summary>
     public static void Backward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> output, ReadOnlySpan<int> winners,
-        Span<float> gradInput, int height, int width, bool relu, int firstPlane, int endPlane)
+        Span<float> gradInput, int height, int width, bool relu, int planes)
     {
         var outSize = height / 2 * (width / 2);
-        for (var plane = firstPlane; plane < endPlane; plane++)
+        for (var plane = 0; plane < planes; plane++)
         {
             var target = gradInput.Slice(plane * height * width, height * width);
             target.Clear();
             var offset = plane * outSize;
             for (var i = offset; i < offset + outSize; i++)
-            {
-                // Where ReLU cut the output, the gradient is 0: a mask, not a branch.
-                var mask = relu ? -Bit(output[i] > 0) : -1;
-                target[winners[i]] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(gradOutput[i]) & mask);
-            }
+                target[winners[i]] = PassedGradient(gradOutput[i], output[i], relu);
         }
+    }
+
+    /// <summary>
+    /// A window's output gradient where ReLU let the window through (always without <paramref name="relu"/>),
+    /// else 0 — a bit mask, not a branch, which would mispredict about half the time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float PassedGradient(float gradient, float pooled, bool relu)
+    {
+        var mask = relu ? -Bit(pooled > 0) : -1;
+        return BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(gradient) & mask);
     }
 }
 
