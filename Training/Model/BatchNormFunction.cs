@@ -46,18 +46,10 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
 
         var layout = ChannelLayout.Of(input);
         var x = input.contiguous();
-        var (mean, variance) = (new double[layout.Channels], new double[layout.Channels]);
-        if (layout.Features)
-            FeatureBatchNormKernel.Statistics(TensorMemory.Floats(x), layout.Batch, layout.Channels, mean, variance);
-        else
-            BatchNormKernel.Statistics(TensorMemory.Floats(x), layout.Batch, layout.Channels, layout.Size, mean, variance);
-
+        var (mean, variance) = layout.Statistics(x);
         var coefficients = BatchNormForward.From(mean, variance, gamma, beta, epsilon);
         var y = empty_like(x);
-        if (layout.Features)
-            FeatureBatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), layout.Batch, layout.Channels, coefficients.Scale, coefficients.Shift);
-        else
-            BatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), layout.Batch, layout.Channels, layout.Size, coefficients.Scale, coefficients.Shift);
+        layout.ScaleShift(x, y, coefficients);
 
         ctx.save_for_backward([x]);
         ctx.save_data("layout", layout);
@@ -71,22 +63,11 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
         var x = ctx.get_saved_variables()[0];
         var layout = (ChannelLayout)ctx.get_data("layout");
         var forward = (BatchNormForward)ctx.get_data("forward");
-        var (batch, channels, size) = (layout.Batch, layout.Channels, layout.Size);
-
         var dy = gradOutput.contiguous();
-        var (sumGrad, sumGradCentered) = (new double[channels], new double[channels]);
-        if (layout.Features)
-            FeatureBatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), batch, channels, forward.Mean, sumGrad, sumGradCentered);
-        else
-            BatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), batch, channels, size, forward.Mean, sumGrad, sumGradCentered);
-        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, (double)batch * size);
+        var (sumGrad, sumGradCentered) = layout.GradientSums(dy, x, forward.Mean);
+        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, layout.Count);
         var dx = empty_like(x);
-        if (layout.Features)
-            FeatureBatchNormKernel.InputGradient(TensorMemory.Floats(dy), TensorMemory.Floats(x), TensorMemory.Floats(dx), batch, channels,
-                forward.Mean, coefficients.A, coefficients.B, coefficients.K);
-        else
-            BatchNormKernel.InputGradient(TensorMemory.Floats(dy), TensorMemory.Floats(x), TensorMemory.Floats(dx), batch, channels, size,
-                forward.Mean, coefficients.A, coefficients.B, coefficients.K);
+        layout.InputGradient(dy, x, dx, forward.Mean, coefficients);
         // One gradient per forward input; the non-tensor arguments get none.
         return [dx, coefficients.GammaTensor(), coefficients.BetaTensor(), null!, null!];
     }
@@ -95,6 +76,7 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
 /// <summary>
 /// Which kernel a BN input goes to: [N, C] features (FeatureBatchNormKernel, rows of C channels) or
 /// [N, C, H, W] maps (BatchNormKernel, viewed as [N, C, H·W]). Size is the values per channel and sample.
+/// The methods take contiguous float32 CPU tensors of the input's shape.
 /// </summary>
 internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int Size)
 {
@@ -104,4 +86,49 @@ internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int
         2 => new(true, (int)input.shape[0], (int)input.shape[1], 1),
         _ => throw new ArgumentException($"batch normalisation needs [N, C] or [N, C, H, W], got [{string.Join(", ", input.shape)}]"),
     };
+
+    /// <summary>Values per channel in the batch (m in the BN formulas).</summary>
+    public double Count => (double)Batch * Size;
+
+    /// <summary>Per channel: the batch mean and the biased variance.</summary>
+    public (double[] Mean, double[] Variance) Statistics(Tensor x)
+    {
+        var (mean, variance) = (new double[Channels], new double[Channels]);
+        if (Features)
+            FeatureBatchNormKernel.Statistics(TensorMemory.Floats(x), Batch, Channels, mean, variance);
+        else
+            BatchNormKernel.Statistics(TensorMemory.Floats(x), Batch, Channels, Size, mean, variance);
+        return (mean, variance);
+    }
+
+    /// <summary>y = x·scale + shift per channel.</summary>
+    public void ScaleShift(Tensor x, Tensor y, BatchNormForward coefficients)
+    {
+        if (Features)
+            FeatureBatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), Batch, Channels, coefficients.Scale, coefficients.Shift);
+        else
+            BatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), Batch, Channels, Size, coefficients.Scale, coefficients.Shift);
+    }
+
+    /// <summary>Per channel: Σ dy and Σ dy·(x − mean).</summary>
+    public (double[] SumGrad, double[] SumGradCentered) GradientSums(Tensor dy, Tensor x, float[] mean)
+    {
+        var (sumGrad, sumGradCentered) = (new double[Channels], new double[Channels]);
+        if (Features)
+            FeatureBatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), Batch, Channels, mean, sumGrad, sumGradCentered);
+        else
+            BatchNormKernel.GradientSums(TensorMemory.Floats(dy), TensorMemory.Floats(x), Batch, Channels, Size, mean, sumGrad, sumGradCentered);
+        return (sumGrad, sumGradCentered);
+    }
+
+    /// <summary>dx = a·dy + b·(x − mean) + k per channel.</summary>
+    public void InputGradient(Tensor dy, Tensor x, Tensor dx, float[] mean, BatchNormBackward coefficients)
+    {
+        if (Features)
+            FeatureBatchNormKernel.InputGradient(TensorMemory.Floats(dy), TensorMemory.Floats(x), TensorMemory.Floats(dx), Batch, Channels,
+                mean, coefficients.A, coefficients.B, coefficients.K);
+        else
+            BatchNormKernel.InputGradient(TensorMemory.Floats(dy), TensorMemory.Floats(x), TensorMemory.Floats(dx), Batch, Channels, Size,
+                mean, coefficients.A, coefficients.B, coefficients.K);
+    }
 }

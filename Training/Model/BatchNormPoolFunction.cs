@@ -30,8 +30,7 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
 
         var x = input.contiguous();
         var (n, c, h, w) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
-        var (mean, variance) = (new double[c], new double[c]);
-        BatchNormKernel.Statistics(TensorMemory.Floats(x), n, c, h * w, mean, variance);
+        var (mean, variance) = ChannelLayout.Of(x).Statistics(x);
         var coefficients = BatchNormForward.From(mean, variance, gamma, beta, epsilon);
 
         var pooled = empty(n, c, h / 2, w / 2);

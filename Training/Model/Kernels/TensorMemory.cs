@@ -9,26 +9,18 @@ namespace MnistBn.Training.Model.Kernels;
 internal static class TensorMemory
 {
     /// <summary>The elements of <paramref name="tensor"/>, which must be contiguous float32 on the CPU.</summary>
-    public static Span<float> Floats(Tensor tensor)
-    {
-        if (tensor.dtype != ScalarType.Float32 || tensor.device_type != DeviceType.CPU)
-            throw new ArgumentException($"expected a float32 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
-        return MemoryMarshal.Cast<byte, float>(tensor.bytes);
-    }
+    public static Span<float> Floats(Tensor tensor) => Elements<float>(tensor, ScalarType.Float32);
 
     /// <summary>The elements of a contiguous int32 CPU tensor.</summary>
-    public static Span<int> Ints(Tensor tensor)
-    {
-        if (tensor.dtype != ScalarType.Int32 || tensor.device_type != DeviceType.CPU)
-            throw new ArgumentException($"expected an int32 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
-        return MemoryMarshal.Cast<byte, int>(tensor.bytes);
-    }
+    public static Span<int> Ints(Tensor tensor) => Elements<int>(tensor, ScalarType.Int32);
 
     /// <summary>The elements of a contiguous int64 CPU tensor.</summary>
-    public static Span<long> Longs(Tensor tensor)
+    public static Span<long> Longs(Tensor tensor) => Elements<long>(tensor, ScalarType.Int64);
+
+    private static Span<T> Elements<T>(Tensor tensor, ScalarType type) where T : unmanaged
     {
-        if (tensor.dtype != ScalarType.Int64 || tensor.device_type != DeviceType.CPU)
-            throw new ArgumentException($"expected an int64 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
-        return MemoryMarshal.Cast<byte, long>(tensor.bytes);
+        if (tensor.dtype != type || tensor.device_type != DeviceType.CPU)
+            throw new ArgumentException($"expected a {type} CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
+        return MemoryMarshal.Cast<byte, T>(tensor.bytes);
     }
 }
