@@ -8,7 +8,6 @@ using System.Diagnostics;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Data;
 using MnistBn.Training.Model;
-using MnistBn.Training.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,7 +29,7 @@ public sealed class Trainer
     private readonly Augmenter _augmenter;
     private readonly Action<string> _log;
 
-    /// <summary>Sets torch's thread count from the config (0 = all cores) and tunes malloc for training.</summary>
+    /// <summary>Sets torch's thread count from the config (0 = all cores).</summary>
     public Trainer(PipelineConfig config, MnistTensors train, MnistTensors test, Action<string> log)
     {
         _config = config;
@@ -40,7 +39,6 @@ public sealed class Trainer
         _augmenter = new Augmenter(config.Training.Augmentation);
         Threads = ResolveThreads(config.Training.Threads);
         torch.set_num_threads(Threads);
-        NativeAllocatorTuning.Apply();
     }
 
     /// <summary>A configured thread count, where 0 means every core.</summary>

@@ -38,6 +38,9 @@ public static class TorchSharpRuntime
                 ? PrepareLinuxNatives()
                 : "TorchSharp: not Linux; loading the package's native libraries as shipped";
             torch.InitializeDeviceType(DeviceType.CPU);
+            // Every LibTorch user in the process (training, experiments, benchmarks) allocates the same
+            // large tensors batch after batch; see NativeAllocatorTuning.
+            NativeAllocatorTuning.Apply();
             _loaded = true;
             log(message);
         }

@@ -23,14 +23,16 @@ public sealed class BatchNormTests
         CompareAgainst(ours, reference, () => randn(8, 6, 5, 5) * 2 + 0.5);
     }
 
-    [Fact]
-    public void BatchNorm1d_matches_builtin_in_training_running_stats_and_eval()
+    [Theory]
+    [InlineData(12)]
+    [InlineData(1500)] // wider than the kernel's stack scratch row
+    public void BatchNorm1d_matches_builtin_in_training_running_stats_and_eval(int features)
     {
         using var scope = NewDisposeScope();
         manual_seed(2);
-        using var ours = new BatchNorm1d(12, Momentum, Epsilon);
-        using var reference = nn.BatchNorm1d(12, eps: Epsilon, momentum: Momentum);
-        CompareAgainst(ours, reference, () => randn(16, 12) * 3 - 1);
+        using var ours = new BatchNorm1d(features, Momentum, Epsilon);
+        using var reference = nn.BatchNorm1d(features, eps: Epsilon, momentum: Momentum);
+        CompareAgainst(ours, reference, () => randn(16, features) * 3 - 1);
     }
 
     [Fact]

@@ -9,6 +9,8 @@ namespace MnistBn.Training.Model.Kernels;
 
 internal static class FeatureBatchNormKernel
 {
+    private const int MaxStackChannels = 1024;
+
     /// <summary>Per channel: the mean and the biased variance over the <paramref name="batch"/> rows.</summary>
     public static void Statistics(ReadOnlySpan<float> x, int batch, int channels, Span<double> mean, Span<double> variance)
     {
@@ -17,7 +19,8 @@ internal static class FeatureBatchNormKernel
             AddWidened(x.Slice(row * channels, channels), mean);
         for (var c = 0; c < channels; c++)
             mean[c] /= batch;
-        Span<float> centred = stackalloc float[channels];
+        // One row of scratch; on the heap for wide layers, so the stack stays small.
+        Span<float> centred = channels <= MaxStackChannels ? stackalloc float[channels] : new float[channels];
         variance.Clear();
         for (var row = 0; row < batch; row++)
         {
@@ -52,7 +55,7 @@ internal static class FeatureBatchNormKernel
     {
         sumGrad.Clear();
         sumGradCentered.Clear();
-        Span<float> products = stackalloc float[channels];
+        Span<float> products = channels <= MaxStackChannels ? stackalloc float[channels] : new float[channels];
         for (var row = 0; row < batch; row++)
         {
             var grad = gradOutput.Slice(row * channels, channels);
