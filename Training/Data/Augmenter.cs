@@ -33,8 +33,16 @@ public sealed class Augmenter
     {
         if (!_config.Enabled)
             return batch;
-        var n = batch.shape[0];
-        var theta = RandomMatrices(n, generator);
+        return Warp(batch, RandomMatrices(batch.shape[0], generator));
+    }
+
+    /// <summary>
+    /// <paramref name="batch"/> resampled through the matrices <paramref name="theta"/> float[N, 2, 3] (one per
+    /// image, from <see cref="RandomMatrices"/>): the second half of <see cref="Apply"/>, for a batch whose
+    /// matrices are drawn once and whose parts are warped on different threads.
+    /// </summary>
+    public static Tensor Warp(Tensor batch, Tensor theta)
+    {
         var grid = SamplingGrid(theta, batch.shape[2], batch.shape[3]);
         return F.grid_sample(batch, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
     }

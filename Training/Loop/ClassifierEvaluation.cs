@@ -16,6 +16,17 @@ internal static class ClassifierEvaluation
     public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int[]? predictions = null)
     {
         model.eval();
+        var count = labels.shape[0];
+        var (lossSum, correct) = Sums(model, images, labels, predictions);
+        return (lossSum / count, (double)correct / count);
+    }
+
+    /// <summary>
+    /// The summed cross-entropy and the number of correct predictions of <paramref name="model"/>, which the
+    /// caller has put in eval mode, without autograd (on the calling thread: grad mode is per thread).
+    /// </summary>
+    public static (double LossSum, long Correct) Sums(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int[]? predictions = null)
+    {
         using var noGrad = no_grad();
         using var lossSum = zeros(1, ScalarType.Float64);
         using var correct = zeros(1, ScalarType.Int64);
@@ -32,6 +43,6 @@ internal static class ClassifierEvaluation
             if (predictions is not null)
                 predicted.to_type(ScalarType.Int32).data<int>().CopyTo(predictions.AsSpan((int)start, (int)size));
         }
-        return (lossSum.item<double>() / count, (double)correct.item<long>() / count);
+        return (lossSum.item<double>(), correct.item<long>());
     }
 }

@@ -1,9 +1,10 @@
 // The training loop of the study: one variant at a time, Adam or SGD with momentum, cross-entropy
 // on logits, optional batch augmentation, a test evaluation, a checkpoint and a history entry per
 // epoch, and exact resume. Determinism: the model is initialised after torch.manual_seed(seed);
-// epoch e shuffles and augments from its own generator seeded by (seed, e); with the same thread
-// count the kernels are deterministic on CPU, so the same config gives the same metrics, and a
-// resumed run the same as an uninterrupted one.
+// epoch e shuffles and augments from its own generator seeded by (seed, e); each batch is split over
+// `training.threads` threads with one TorchSharp thread each (ShardedBatchStep), and with the same
+// thread count the kernels and the order of every sum are fixed, so the same config gives the same
+// metrics, and a resumed run the same as an uninterrupted one.
 using System.Diagnostics;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Data;
@@ -21,7 +22,8 @@ public sealed class TrainingDivergedException(string message) : Exception(messag
 /// <summary>Trains LeNet variants on tensors prepared once.</summary>
 public sealed class Trainer
 {
-    private const int DivergenceCheckInterval = 50;
+    // A part of a batch should keep enough images for LibTorch's kernels to work efficiently.
+    private const int MinimumImagesPerThread = 16;
 
     private readonly PipelineConfig _config;
     private readonly MnistTensors _train;
@@ -29,7 +31,10 @@ public sealed class Trainer
     private readonly Augmenter _augmenter;
     private readonly Action<string> _log;
 
-    /// <summary>Sets torch's thread count from the config (0 = all cores).</summary>
+    /// <summary>
+    /// Takes the thread count from the config (0 = all cores, at most one per 16 images of a batch) and sets
+    /// TorchSharp to one intra-op thread: the parallelism is the split batch (ShardedBatchStep).
+    /// </summary>
     public Trainer(PipelineConfig config, MnistTensors train, MnistTensors test, Action<string> log)
     {
         _config = config;
@@ -37,14 +42,18 @@ public sealed class Trainer
         _test = test;
         _log = log;
         _augmenter = new Augmenter(config.Training.Augmentation);
-        Threads = ResolveThreads(config.Training.Threads);
-        torch.set_num_threads(Threads);
+        Threads = TrainingThreads(config.Training);
+        torch.set_num_threads(1);
     }
 
     /// <summary>A configured thread count, where 0 means every core.</summary>
     public static int ResolveThreads(int configured) => configured > 0 ? configured : Environment.ProcessorCount;
 
-    /// <summary>Torch intra-op threads.</summary>
+    /// <summary>The threads a batch is split over: <c>training.threads</c> resolved, at most one per 16 images.</summary>
+    public static int TrainingThreads(TrainingConfig training) =>
+        Math.Clamp(ResolveThreads(training.Threads), 1, Math.Max(1, training.BatchSize / MinimumImagesPerThread));
+
+    /// <summary>Threads that train each batch together (one TorchSharp thread each).</summary>
     public int Threads { get; }
 
     /// <summary>Where a variant's checkpoint and history go.</summary>
@@ -66,6 +75,7 @@ public sealed class Trainer
         torch.manual_seed(training.Seed);
         var model = new LeNet(variant, ModelVariants.UsesBatchNorm(variant), _config.Model.BatchNorm);
         var optimizer = CreateOptimizer(model, _config.Training);
+        using var step = new ShardedBatchStep(Threads, _train);
         var history = new List<EpochMetrics>();
         if (resume && File.Exists(checkpointPath))
         {
@@ -85,9 +95,9 @@ public sealed class Trainer
         for (var epoch = history.Count; epoch < training.Epochs; epoch++)
         {
             SetLearningRate(optimizer, LearningRate(training, epoch));
-            var (trainLoss, trainAccuracy, trainSeconds) = TrainEpoch(model, optimizer, variant, epoch, progress);
+            var (trainLoss, trainAccuracy, trainSeconds) = TrainEpoch(model, optimizer, step, variant, epoch, progress);
             var evalClock = Stopwatch.StartNew();
-            var (testLoss, testAccuracy) = Evaluate(model, _test);
+            var (testLoss, testAccuracy) = step.Evaluate(model, _test.Images, _test.Labels);
             var metrics = new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy,
                 trainSeconds, evalClock.Elapsed.TotalSeconds, _train.Count / trainSeconds);
             if (!double.IsFinite(testLoss))
@@ -106,17 +116,16 @@ public sealed class Trainer
         ClassifierEvaluation.Evaluate(model, data.Images, data.Labels);
 
     private (double Loss, double Accuracy, double Seconds) TrainEpoch(
-        LeNet model, OptimizerHelper optimizer, string variant, int epoch, ITrainingProgress progress)
+        LeNet model, OptimizerHelper optimizer, ShardedBatchStep step, string variant, int epoch, ITrainingProgress progress)
     {
         var clock = Stopwatch.StartNew();
         var batchSize = _config.Training.BatchSize;
+        Tensor[] parameters = [.. model.parameters()];
         model.train();
         using var generator = new Generator(EpochSeed(_config.Training.Seed, epoch));
         using var order = randperm(_train.Count, generator: generator);
-        // Accumulated as tensors: reading a value back would stall the pipeline every batch.
-        using var lossSum = zeros(1, ScalarType.Float64);
-        using var correct = zeros(1, ScalarType.Int64);
-        long seen = 0;
+        double lossSum = 0;
+        long correct = 0, seen = 0;
         var batch = 0;
         for (long start = 0; start < _train.Count; start += batchSize)
         {
@@ -126,29 +135,19 @@ public sealed class Trainer
             using (var scope = NewDisposeScope())
             {
                 var indices = order.narrow(0, start, size);
-                var images = _augmenter.Apply(_train.Images.index_select(0, indices), generator);
-                var labels = _train.Labels.index_select(0, indices);
-                var logits = model.call(images);
-                var loss = F.cross_entropy(logits, labels);
-                optimizer.zero_grad();
-                loss.backward();
+                // Drawn here for the whole batch, so the random stream does not depend on the thread count.
+                var warps = _augmenter.Enabled ? _augmenter.RandomMatrices(size, generator) : null;
+                var (batchLoss, batchCorrect) = step.Run(model, parameters, indices, warps);
                 optimizer.step();
-                using (no_grad())
-                {
-                    lossSum.add_(loss.detach().to_type(ScalarType.Float64) * size);
-                    correct.add_(logits.argmax(1).eq(labels).sum());
-                }
+                (lossSum, correct) = (lossSum + batchLoss, correct + batchCorrect);
             }
             seen += size;
             batch++;
-            if (batch % DivergenceCheckInterval == 0 && !double.IsFinite(lossSum.item<double>()))
-                throw Diverged(variant, epoch, "training loss", lossSum.item<double>(), null);
+            if (!double.IsFinite(lossSum))
+                throw Diverged(variant, epoch, "training loss", lossSum, null);
             progress.Batch(variant, epoch, batch);
         }
-        var meanLoss = lossSum.item<double>() / seen;
-        if (!double.IsFinite(meanLoss))
-            throw Diverged(variant, epoch, "training loss", meanLoss, null);
-        return (meanLoss, (double)correct.item<long>() / seen, clock.Elapsed.TotalSeconds);
+        return (lossSum / seen, (double)correct / seen, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Adam or SGD with momentum over <paramref name="model"/>'s parameters, as <c>training</c> says.</summary>

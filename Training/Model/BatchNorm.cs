@@ -95,21 +95,33 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Runs a training-mode node built by <paramref name="normalize"/> (which fills the batch statistics),
-    /// then moves the running statistics towards the batch's.
+    /// then moves the running statistics towards the batch's. When the calling thread trains one shard of
+    /// a split batch (<see cref="BatchShard"/>), the statistics are the whole batch's and only shard 0
+    /// moves the running statistics, once per batch, exactly as an unsplit batch would.
     /// </summary>
     private protected Tensor TrainingStep(Tensor input, Func<BatchStatistics, Tensor> normalize)
     {
-        var count = input.numel() / Features;
-        if (count < 2)
-            throw new ArgumentException($"{GetName()}: training mode needs more than one value per channel, got [{string.Join(", ", input.shape)}]");
-        var statistics = new BatchStatistics();
+        var shard = BatchShard.Current;
+        if (shard is null)
+            RequireTwoValues(input.numel() / Features, input);
+        var statistics = new BatchStatistics(shard);
         var output = normalize(statistics);
+        RequireTwoValues(statistics.Count, input);
+        if (shard is { Index: > 0 })
+            return output;
         // The buffers are updated in place in their memory, without tensor ops (no autograd involved):
         // four small LibTorch calls per layer and batch cost more than the arithmetic.
+        var count = statistics.Count;
         BatchNormKernel.UpdateRunning(TensorMemory.Floats(running_mean), statistics.Mean, Momentum, Momentum);
         BatchNormKernel.UpdateRunning(TensorMemory.Floats(running_var), statistics.Variance, Momentum, Momentum * count / (count - 1));
         TensorMemory.Longs(num_batches_tracked)[0]++;
         return output;
+    }
+
+    private void RequireTwoValues(double count, Tensor input)
+    {
+        if (count < 2)
+            throw new ArgumentException($"{GetName()}: training mode needs more than one value per channel, got [{string.Join(", ", input.shape)}]");
     }
 
     // Eval mode: y = (x − μ)/√(σ² + ε)·γ + β with the running statistics, folded per channel into one

@@ -35,24 +35,43 @@ internal sealed record BatchNormForward(float[] Mean, float[] InvStd, float[] Ga
 /// <summary>The parameter gradients and the coefficients of dx = a·dy + b·(x − μ) + k.</summary>
 internal sealed record BatchNormBackward(float[] GradGamma, float[] GradBeta, float[] A, float[] B, float[] K)
 {
-    /// <param name="sumGrad">Σ dy per channel.</param>
-    /// <param name="sumGradCentered">Σ dy·(x − μ) per channel.</param>
-    public static BatchNormBackward From(BatchNormForward forward, double[] sumGrad, double[] sumGradCentered, double count)
+    /// <param name="sumGrad">Σ dy per channel over this input.</param>
+    /// <param name="sumGradCentered">Σ dy·(x − μ) per channel over this input.</param>
+    /// <param name="statistics">The forward pass's statistics: the count m and, for a split batch, the shard.</param>
+    /// <remarks>
+    /// In a split batch (BatchShard) dx needs the sums over the whole batch, while γ and β get this part's
+    /// share: the split step adds the parts' parameter gradients up. Without a shard both are the same sums.
+    /// </remarks>
+    public static BatchNormBackward From(BatchNormForward forward, double[] sumGrad, double[] sumGradCentered, BatchStatistics statistics)
     {
+        var (totalGrad, totalCentered) = SumOverBatch(sumGrad, sumGradCentered, statistics.Shard);
+        var count = statistics.Count;
         var channels = sumGrad.Length;
         var (gradGamma, gradBeta) = (new float[channels], new float[channels]);
         var (a, b, k) = (new float[channels], new float[channels], new float[channels]);
         for (var c = 0; c < channels; c++)
         {
-            double r = forward.InvStd[c], dGamma = r * sumGradCentered[c], dBeta = sumGrad[c];
+            double r = forward.InvStd[c], dGamma = r * totalCentered[c], dBeta = totalGrad[c];
             var gammaR = forward.Gamma[c] * r;
-            gradGamma[c] = (float)dGamma;
-            gradBeta[c] = (float)dBeta;
+            gradGamma[c] = (float)(r * sumGradCentered[c]);
+            gradBeta[c] = (float)sumGrad[c];
             a[c] = (float)gammaR;
             b[c] = (float)(-gammaR * r * dGamma / count);
             k[c] = (float)(-gammaR * dBeta / count);
         }
         return new BatchNormBackward(gradGamma, gradBeta, a, b, k);
+    }
+
+    /// <summary>Both per-channel sums added up over the shards in one exchange (the same arrays without a shard).</summary>
+    private static (double[] SumGrad, double[] SumGradCentered) SumOverBatch(double[] sumGrad, double[] sumGradCentered, BatchShard? shard)
+    {
+        if (shard is null)
+            return (sumGrad, sumGradCentered);
+        var both = new double[sumGrad.Length + sumGradCentered.Length];
+        sumGrad.CopyTo(both, 0);
+        sumGradCentered.CopyTo(both, sumGrad.Length);
+        shard.SumOverBatch(both);
+        return (both[..sumGrad.Length], both[sumGrad.Length..]);
     }
 
     public Tensor GammaTensor() => tensor(GradGamma);

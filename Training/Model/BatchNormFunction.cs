@@ -16,14 +16,23 @@ using static TorchSharp.torch;
 
 namespace MnistBn.Training.Model;
 
-/// <summary>The per-channel batch mean and biased variance of one training-mode forward pass.</summary>
-internal sealed class BatchStatistics
+/// <summary>
+/// The per-channel batch mean and biased variance of one training-mode forward pass, over the whole
+/// batch also when the batch is split over threads (<see cref="Shard"/>, captured for the backward pass).
+/// </summary>
+internal sealed class BatchStatistics(BatchShard? shard)
 {
+    /// <summary>The calling thread's part of a split batch, or null.</summary>
+    public BatchShard? Shard { get; } = shard;
+
     public double[] Mean { get; private set; } = [];
 
     public double[] Variance { get; private set; } = [];
 
-    public void Set(double[] mean, double[] variance) => (Mean, Variance) = (mean, variance);
+    /// <summary>Values per channel in the whole batch (m in the BN formulas).</summary>
+    public double Count { get; private set; }
+
+    public void Set(double[] mean, double[] variance, double count) => (Mean, Variance, Count) = (mean, variance, count);
 }
 
 internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNormFunction>
@@ -46,15 +55,16 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
 
         var layout = ChannelLayout.Of(input);
         var x = input.contiguous();
-        var (mean, variance) = layout.Statistics(x);
+        var (mean, variance, count) = layout.Statistics(x, statistics.Shard);
         var coefficients = BatchNormForward.From(mean, variance, gamma, beta, epsilon);
         var y = empty_like(x);
         layout.ScaleShift(x, y, coefficients);
 
+        statistics.Set(mean, variance, count);
         ctx.save_for_backward([x]);
         ctx.save_data("layout", layout);
         ctx.save_data("forward", coefficients);
-        statistics.Set(mean, variance);
+        ctx.save_data("statistics", statistics);
         return y;
     }
 
@@ -63,9 +73,10 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
         var x = ctx.get_saved_variables()[0];
         var layout = (ChannelLayout)ctx.get_data("layout");
         var forward = (BatchNormForward)ctx.get_data("forward");
+        var statistics = (BatchStatistics)ctx.get_data("statistics");
         var dy = gradOutput.contiguous();
         var (sumGrad, sumGradCentered) = layout.GradientSums(dy, x, forward.Mean);
-        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, layout.Count);
+        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, statistics);
         var dx = empty_like(x);
         layout.InputGradient(dy, x, dx, forward.Mean, coefficients);
         // One gradient per forward input; the non-tensor arguments get none.
@@ -87,18 +98,38 @@ internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int
         _ => throw new ArgumentException($"batch normalisation needs [N, C] or [N, C, H, W], got [{string.Join(", ", input.shape)}]"),
     };
 
-    /// <summary>Values per channel in the batch (m in the BN formulas).</summary>
+    /// <summary>Values per channel in this input (m in the BN formulas, unless the batch is split).</summary>
     public double Count => (double)Batch * Size;
 
-    /// <summary>Per channel: the batch mean and the biased variance.</summary>
-    public (double[] Mean, double[] Variance) Statistics(Tensor x)
+    /// <summary>
+    /// Per channel: the batch mean and the biased variance, and the values per channel they cover; with a
+    /// <paramref name="shard"/>, over the whole split batch (each pass's sums added up over the shards).
+    /// </summary>
+    public (double[] Mean, double[] Variance, double Count) Statistics(Tensor x, BatchShard? shard)
     {
-        var (mean, variance) = (new double[Channels], new double[Channels]);
+        var values = TensorMemory.Floats(x);
+        // The channel sums and, in the last element, the count travel together to the other shards.
+        var sums = new double[Channels + 1];
         if (Features)
-            FeatureBatchNormKernel.Statistics(TensorMemory.Floats(x), Batch, Channels, mean, variance);
+            FeatureBatchNormKernel.ChannelSums(values, Batch, Channels, sums.AsSpan(0, Channels));
         else
-            BatchNormKernel.Statistics(TensorMemory.Floats(x), Batch, Channels, Size, mean, variance);
-        return (mean, variance);
+            BatchNormKernel.ChannelSums(values, Batch, Channels, Size, sums.AsSpan(0, Channels));
+        sums[Channels] = Count;
+        shard?.SumOverBatch(sums);
+        var count = sums[Channels];
+        var mean = new double[Channels];
+        for (var c = 0; c < Channels; c++)
+            mean[c] = sums[c] / count;
+
+        var variance = new double[Channels];
+        if (Features)
+            FeatureBatchNormKernel.SquaredDeviationSums(values, Batch, Channels, mean, variance);
+        else
+            BatchNormKernel.SquaredDeviationSums(values, Batch, Channels, Size, mean, variance);
+        shard?.SumOverBatch(variance);
+        for (var c = 0; c < Channels; c++)
+            variance[c] /= count;
+        return (mean, variance, count);
     }
 
     /// <summary>y = x·scale + shift per channel.</summary>
@@ -110,7 +141,7 @@ internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int
             BatchNormKernel.ScaleShift(TensorMemory.Floats(x), TensorMemory.Floats(y), Batch, Channels, Size, coefficients.Scale, coefficients.Shift);
     }
 
-    /// <summary>Per channel: Σ dy and Σ dy·(x − mean).</summary>
+    /// <summary>Per channel: Σ dy and Σ dy·(x − mean) over this input.</summary>
     public (double[] SumGrad, double[] SumGradCentered) GradientSums(Tensor dy, Tensor x, float[] mean)
     {
         var (sumGrad, sumGradCentered) = (new double[Channels], new double[Channels]);

@@ -30,7 +30,7 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
 
         var x = input.contiguous();
         var (n, c, h, w) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
-        var (mean, variance) = ChannelLayout.Of(x).Statistics(x);
+        var (mean, variance, count) = ChannelLayout.Of(x).Statistics(x, statistics.Shard);
         var coefficients = BatchNormForward.From(mean, variance, gamma, beta, epsilon);
 
         var pooled = empty(n, c, h / 2, w / 2);
@@ -39,9 +39,10 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
         MaxPoolKernel.ForwardScaled(TensorMemory.Floats(x), TensorMemory.Floats(pooled), TensorMemory.Ints(winners), TensorMemory.Floats(winnerInputs),
             h, w, relu: true, n * c, c, coefficients.Scale, coefficients.Shift);
 
+        statistics.Set(mean, variance, count);
         ctx.save_for_backward([x, pooled, winners, winnerInputs]);
         ctx.save_data("forward", coefficients);
-        statistics.Set(mean, variance);
+        ctx.save_data("statistics", statistics);
         return pooled;
     }
 
@@ -50,6 +51,7 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
         var saved = ctx.get_saved_variables();
         var (x, pooled, winners, winnerInputs) = (saved[0], saved[1], saved[2], saved[3]);
         var forward = (BatchNormForward)ctx.get_data("forward");
+        var statistics = (BatchStatistics)ctx.get_data("statistics");
         var (n, c, h, w) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
         var (planeSize, pooledSize) = (h * w, h / 2 * (w / 2));
         var gradient = gradOutput.contiguous();
@@ -57,7 +59,7 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
         var (sumGrad, sumGradCentered) = (new double[c], new double[c]);
         BatchNormPoolKernel.GradientSums(TensorMemory.Floats(gradient), TensorMemory.Floats(pooled), TensorMemory.Floats(winnerInputs),
             n, c, pooledSize, relu: true, forward.Mean, sumGrad, sumGradCentered);
-        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, (double)n * planeSize);
+        var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, statistics);
         var dx = empty_like(x);
         BatchNormPoolKernel.InputGradient(TensorMemory.Floats(gradient), TensorMemory.Floats(pooled), TensorMemory.Ints(winners),
             TensorMemory.Floats(x), TensorMemory.Floats(dx), n, c, planeSize, pooledSize, relu: true,

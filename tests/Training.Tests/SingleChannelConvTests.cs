@@ -33,9 +33,11 @@ public sealed class SingleChannelConvTests
 
         Assert.Equal(expected.shape, output.shape);
         Assert.True((output - expected).abs().max().item<float>() < 1e-5);
-        Assert.True((weight.grad! - referenceWeight.grad!).abs().max().item<float>() < 1e-4);
+        // Gradients sum up to thousands of products; LibTorch's own sum order depends on its thread count
+        // (28×28 with one thread: 1.8e-4 apart on gradients of ~100), so the bound is relative.
+        AssertClose(referenceWeight.grad!, weight.grad!);
         if (withBias)
-            Assert.True((bias!.grad! - referenceBias!.grad!).abs().max().item<float>() < 1e-4);
+            AssertClose(referenceBias!.grad!, bias!.grad!);
     }
 
     [Fact]
@@ -52,5 +54,12 @@ public sealed class SingleChannelConvTests
         using var scope = NewDisposeScope();
         var error = Assert.Throws<ArgumentException>(() => SingleChannelConvFunction.Convolve(rand(2, 3, 8, 8), randn(6, 1, 3, 3), null));
         Assert.Contains("[2, 3, 8, 8]", error.Message);
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual)
+    {
+        var scale = Math.Max(1f, expected.abs().max().item<float>());
+        var difference = (actual - expected).abs().max().item<float>();
+        Assert.True(difference < 1e-5f * scale, $"gradients differ by {difference} (largest magnitude {scale})");
     }
 }

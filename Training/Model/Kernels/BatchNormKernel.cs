@@ -5,7 +5,9 @@
 // over the non-contiguous axes N, H, W) with four passes; on the 2-core machine BN on conv1's output
 // went from ~1.35 ms to well under half of that per batch (see README, "Speed").
 // Accuracy: per-run partial sums in float (at most a few hundred values per lane), channel totals in
-// double; the variance is taken in a second pass around the mean, not as E[x²] − E[x]².
+// double; the variance is taken in a second pass around the mean, not as E[x²] − E[x]². The two
+// statistics passes are separate methods so that a batch split over threads can add up each pass's
+// sums over the whole batch between them (BatchShard).
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -13,21 +15,27 @@ namespace MnistBn.Training.Model.Kernels;
 
 internal static class BatchNormKernel
 {
-    /// <summary>Per channel: the mean and the biased variance (divided by batch·size).</summary>
-    public static void Statistics(ReadOnlySpan<float> x, int batch, int channels, int size, Span<double> mean, Span<double> variance)
+    /// <summary>Per channel: Σ x over the batch (float per run, double across runs).</summary>
+    public static void ChannelSums(ReadOnlySpan<float> x, int batch, int channels, int size, Span<double> sums)
     {
-        var count = (double)batch * size;
         for (var channel = 0; channel < channels; channel++)
         {
             double sum = 0;
             for (var sample = 0; sample < batch; sample++)
                 sum += Sum(Run(x, sample, channel, channels, size));
-            var channelMean = sum / count;
-            double squares = 0;
+            sums[channel] = sum;
+        }
+    }
+
+    /// <summary>Per channel: Σ (x − mean)², the deviations taken in float around the mean rounded to float.</summary>
+    public static void SquaredDeviationSums(ReadOnlySpan<float> x, int batch, int channels, int size, ReadOnlySpan<double> mean, Span<double> squares)
+    {
+        for (var channel = 0; channel < channels; channel++)
+        {
+            double sum = 0;
             for (var sample = 0; sample < batch; sample++)
-                squares += SumOfSquaredDeviations(Run(x, sample, channel, channels, size), (float)channelMean);
-            mean[channel] = channelMean;
-            variance[channel] = squares / count;
+                sum += SumOfSquaredDeviations(Run(x, sample, channel, channels, size), (float)mean[channel]);
+            squares[channel] = sum;
         }
     }
 

@@ -11,27 +11,28 @@ internal static class FeatureBatchNormKernel
 {
     private const int MaxStackChannels = 1024;
 
-    /// <summary>Per channel: the mean and the biased variance over the <paramref name="batch"/> rows.</summary>
-    public static void Statistics(ReadOnlySpan<float> x, int batch, int channels, Span<double> mean, Span<double> variance)
+    /// <summary>Per channel: Σ x over the <paramref name="batch"/> rows, in double.</summary>
+    public static void ChannelSums(ReadOnlySpan<float> x, int batch, int channels, Span<double> sums)
     {
-        mean.Clear();
+        sums.Clear();
         for (var row = 0; row < batch; row++)
-            AddWidened(x.Slice(row * channels, channels), mean);
-        for (var c = 0; c < channels; c++)
-            mean[c] /= batch;
+            AddWidened(x.Slice(row * channels, channels), sums);
+    }
+
+    /// <summary>Per channel: Σ (x − mean)², each deviation rounded to float and squared in float, summed in double.</summary>
+    public static void SquaredDeviationSums(ReadOnlySpan<float> x, int batch, int channels, ReadOnlySpan<double> mean, Span<double> squares)
+    {
         // One row of scratch; on the heap for wide layers, so the stack stays small.
         Span<float> centred = channels <= MaxStackChannels ? stackalloc float[channels] : new float[channels];
-        variance.Clear();
+        squares.Clear();
         for (var row = 0; row < batch; row++)
         {
             var values = x.Slice(row * channels, channels);
             for (var c = 0; c < channels; c++)
                 centred[c] = (float)(values[c] - mean[c]);
             Square(centred);
-            AddWidened(centred, variance);
+            AddWidened(centred, squares);
         }
-        for (var c = 0; c < channels; c++)
-            variance[c] /= batch;
     }
 
     /// <summary>y = x·scale[c] + shift[c], as a fused multiply-add like BatchNormKernel.ScaleShift.</summary>

@@ -1,0 +1,117 @@
+// A training step with the batch split over threads: each thread gathers, augments and runs forward
+// and backward on its contiguous part of the batch with one TorchSharp thread, BatchNorm adds its
+// statistics up over the parts (BatchShard), and the parameter gradients of the parts are added in
+// part order. The result is the gradient of the whole batch's mean loss, as one thread would compute
+// it up to float rounding, and deterministic for a given number of parts.
+// Why: on the 2-core machine a LibTorch op split over two OpenMP threads runs far from twice as fast on
+// LeNet's small tensors, and while the C# kernels (BatchNorm, pooling, conv1) run the second core only
+// spins; two threads on half batches each kept both cores busy (README, "Speed").
+using MnistBn.Training.Data;
+using MnistBn.Training.Model;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace MnistBn.Training.Loop;
+
+/// <summary>Computes a batch's gradients on several threads at once and leaves them in the parameters' <c>grad</c>.</summary>
+internal sealed class ShardedBatchStep : IDisposable
+{
+    private readonly ShardThreads _threads;
+    private readonly ShardAllReduce[] _exchanges;
+    private readonly MnistTensors _data;
+    private readonly Tensor[][] _gradients;
+    private readonly double[] _lossSums;
+    private readonly long[] _correct;
+
+    /// <summary>Splits each batch of <paramref name="data"/> into up to <paramref name="shards"/> parts.</summary>
+    public ShardedBatchStep(int shards, MnistTensors data)
+    {
+        _threads = new ShardThreads(shards);
+        _exchanges = [.. Enumerable.Range(1, shards).Select(count => new ShardAllReduce(count))];
+        _data = data;
+        _gradients = new Tensor[shards][];
+        _lossSums = new double[shards];
+        _correct = new long[shards];
+    }
+
+    /// <summary>Parts a batch is split into (fewer for batches with fewer images).</summary>
+    public int Shards => _threads.Shards;
+
+    /// <summary>
+    /// Sets each parameter's <c>grad</c> to the gradient of the mean cross-entropy of <paramref name="model"/> on the
+    /// images <paramref name="indices"/> of the data, warped by <paramref name="warps"/> (float[N, 2, 3]) unless null.
+    /// Returns the batch's summed loss and its number of correct predictions.
+    /// </summary>
+    public (double LossSum, long Correct) Run(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor indices, Tensor? warps)
+    {
+        var size = indices.shape[0];
+        var parts = (int)Math.Min(Shards, size);
+        var exchange = _exchanges[parts - 1];
+        exchange.Reset();
+        _threads.Run(parts, exchange, part =>
+        {
+            var (start, length) = Part(size, parts, part);
+            using var scope = NewDisposeScope();
+            using var shard = BatchShard.Enter(part, exchange);
+            var selected = indices.narrow(0, start, length);
+            var images = _data.Images.index_select(0, selected);
+            if (warps is not null)
+                images = Augmenter.Warp(images, warps.narrow(0, start, length));
+            var labels = _data.Labels.index_select(0, selected);
+            var logits = model.call(images);
+            var loss = F.cross_entropy(logits, labels);
+            // This part's share of the batch mean.
+            var share = length == size ? loss : loss * ((double)length / size);
+            var gradients = autograd.grad([share], parameters);
+            scope.Detach(gradients);
+            _gradients[part] = [.. gradients];
+            _lossSums[part] = loss.item<float>() * (double)length;
+            _correct[part] = logits.argmax(1).eq(labels).sum().item<long>();
+        });
+        for (var p = 0; p < parameters.Count; p++)
+        {
+            using var total = _gradients[0][p];
+            for (var part = 1; part < parts; part++)
+            {
+                total.add_(_gradients[part][p]);
+                _gradients[part][p].Dispose();
+            }
+            parameters[p].grad = total;
+        }
+        double lossSum = 0;
+        long correct = 0;
+        for (var part = 0; part < parts; part++)
+            (lossSum, correct) = (lossSum + _lossSums[part], correct + _correct[part]);
+        return (lossSum, correct);
+    }
+
+    /// <summary>
+    /// Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="images"/> in eval mode, the
+    /// images split over the threads; sums are added in part order.
+    /// </summary>
+    public (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels)
+    {
+        model.eval();
+        var count = labels.shape[0];
+        var parts = (int)Math.Max(1, Math.Min(Shards, count));
+        var sums = new (double LossSum, long Correct)[parts];
+        _threads.Run(parts, _exchanges[parts - 1], part =>
+        {
+            var (start, length) = Part(count, parts, part);
+            sums[part] = ClassifierEvaluation.Sums(model, images.narrow(0, start, length), labels.narrow(0, start, length));
+        });
+        var (lossSum, correct) = (0.0, 0L);
+        foreach (var (partLoss, partCorrect) in sums)
+            (lossSum, correct) = (lossSum + partLoss, correct + partCorrect);
+        return (lossSum / count, (double)correct / count);
+    }
+
+    /// <summary>Contiguous parts as equal as possible; the first <c>size % parts</c> get one image more.</summary>
+    public static (long Start, long Length) Part(long size, int parts, int part)
+    {
+        var (length, extra) = (size / parts, size % parts);
+        return (part * length + Math.Min(part, extra), length + (part < extra ? 1 : 0));
+    }
+
+    public void Dispose() => _threads.Dispose();
+}

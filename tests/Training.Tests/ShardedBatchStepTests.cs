@@ -1,0 +1,164 @@
+// Pins the split batch (Loop/ShardedBatchStep.cs): a batch trained on several threads gives the
+// gradients and BatchNorm running statistics of the whole batch on one thread, and the parts, the
+// all-reduce and the worker threads behave (order, failures, aborts).
+using MnistBn.Shared.Configuration;
+using MnistBn.TestSupport;
+using MnistBn.Training.Data;
+using MnistBn.Training.Loop;
+using MnistBn.Training.Model;
+using static TorchSharp.torch;
+
+namespace MnistBn.Training.Tests;
+
+public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<TrainingFixture>
+{
+    private static readonly BatchNormConfig BatchNorm = new(0.1, 1e-3);
+
+    [Theory]
+    [InlineData("bn", 2, 64)]
+    [InlineData("bn", 3, 50)]
+    [InlineData("nobn", 2, 51)]
+    public void Split_batch_gives_the_gradients_and_running_statistics_of_the_whole_batch(string variant, int shards, int batch)
+    {
+        using var scope = NewDisposeScope();
+        var indices = arange(batch, dtype: ScalarType.Int64).mul_(7).remainder_(TrainingFixture.TrainImages);
+        using var generator = new Generator(5);
+        var warps = new Augmenter(MnistTestData.Config.Training.Augmentation).RandomMatrices(batch, generator);
+        using var whole = Model(variant);
+        using var split = Model(variant);
+
+        var expected = Step(whole, 1, indices, warps);
+        var actual = Step(split, shards, indices, warps);
+
+        Assert.Equal(expected.LossSum, actual.LossSum, 4);
+        Assert.Equal(expected.Correct, actual.Correct);
+        foreach (var ((name, reference), (_, parameter)) in whole.named_parameters().Zip(split.named_parameters()))
+            AssertClose(reference.grad!, parameter.grad!, name);
+        foreach (var (reference, layer) in whole.BatchNorms.Zip(split.BatchNorms))
+        {
+            AssertClose(reference.RunningMean, layer.RunningMean, "running mean");
+            AssertClose(reference.RunningVar, layer.RunningVar, "running variance");
+            Assert.Equal(1, layer.NumBatchesTracked.item<long>());
+        }
+    }
+
+    [Fact]
+    public void Same_split_gives_the_same_bits_every_time()
+    {
+        using var scope = NewDisposeScope();
+        var indices = arange(64, dtype: ScalarType.Int64);
+        using var first = Model("bn");
+        using var second = Model("bn");
+        Step(first, 2, indices, null);
+        Step(second, 2, indices, null);
+        foreach (var ((_, a), (_, b)) in first.named_parameters().Zip(second.named_parameters()))
+            Assert.True(a.grad!.eq(b.grad!).all().item<bool>());
+    }
+
+    [Fact]
+    public void Split_evaluation_equals_whole_evaluation()
+    {
+        using var model = Model("bn");
+        using var step = new ShardedBatchStep(3, data.Train);
+        var (loss, accuracy) = step.Evaluate(model, data.Test.Images, data.Test.Labels);
+        var (wholeLoss, wholeAccuracy) = ClassifierEvaluation.Evaluate(model, data.Test.Images, data.Test.Labels);
+        Assert.Equal(wholeAccuracy, accuracy);
+        Assert.Equal(wholeLoss, loss, 5);
+    }
+
+    [Theory]
+    [InlineData(128, 2)]
+    [InlineData(50, 3)]
+    [InlineData(5, 4)]
+    public void Parts_cover_the_batch_in_order_and_differ_by_at_most_one(long size, int parts)
+    {
+        var all = Enumerable.Range(0, parts).Select(p => ShardedBatchStep.Part(size, parts, p)).ToList();
+        Assert.Equal(0, all[0].Start);
+        for (var p = 1; p < parts; p++)
+            Assert.Equal(all[p - 1].Start + all[p - 1].Length, all[p].Start);
+        Assert.Equal(size, all[^1].Start + all[^1].Length);
+        Assert.True(all.Max(p => p.Length) - all.Min(p => p.Length) <= 1);
+    }
+
+    [Fact]
+    public void All_reduce_gives_every_shard_the_same_sums_round_after_round()
+    {
+        const int shards = 3, rounds = 50;
+        var exchange = new ShardAllReduce(shards);
+        var results = new double[shards][][];
+        using var threads = new ShardThreads(shards);
+        threads.Run(shards, exchange, shard =>
+        {
+            results[shard] = new double[rounds][];
+            for (var round = 0; round < rounds; round++)
+            {
+                // Values whose float sum depends on the order: shard order must win.
+                double[] values = [shard == 0 ? 1e16 : 1, round, shard];
+                exchange.Sum(shard, values, round);
+                results[shard][round] = values;
+            }
+        });
+        for (var round = 0; round < rounds; round++)
+        {
+            Assert.Equal([((1e16 + 1) + 1), 3.0 * round, 3.0], results[0][round]);
+            Assert.Equal(results[0][round], results[1][round]);
+            Assert.Equal(results[0][round], results[2][round]);
+        }
+    }
+
+    [Fact]
+    public void Failing_shard_is_rethrown_and_releases_the_waiting_ones()
+    {
+        var exchange = new ShardAllReduce(2);
+        using var threads = new ShardThreads(2);
+        var error = Assert.Throws<InvalidOperationException>(() => threads.Run(2, exchange, shard =>
+        {
+            if (shard == 1)
+                throw new InvalidOperationException("shard 1 broke");
+            exchange.Sum(shard, new double[3], 0); // would wait for shard 1 forever without the abort
+        }));
+        Assert.Equal("shard 1 broke", error.Message);
+
+        exchange.Reset();
+        var sums = new double[2];
+        threads.Run(2, exchange, shard =>
+        {
+            var values = new double[] { shard + 1 };
+            exchange.Sum(shard, values, 0);
+            sums[shard] = values[0];
+        });
+        Assert.Equal([3.0, 3.0], sums);
+    }
+
+    [Fact]
+    public void Shards_out_of_step_are_reported()
+    {
+        var exchange = new ShardAllReduce(2);
+        using var threads = new ShardThreads(2);
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            threads.Run(2, exchange, shard => exchange.Sum(shard, new double[shard + 1], 0)));
+        Assert.Contains("out of step", error.Message);
+    }
+
+    private static LeNet Model(string variant)
+    {
+        manual_seed(17);
+        var model = new LeNet(variant, ModelVariants.UsesBatchNorm(variant), BatchNorm);
+        model.train();
+        return model;
+    }
+
+    private (double LossSum, long Correct) Step(LeNet model, int shards, Tensor indices, Tensor? warps)
+    {
+        using var step = new ShardedBatchStep(shards, data.Train);
+        Tensor[] parameters = [.. model.parameters()];
+        return step.Run(model, parameters, indices, warps);
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual, string what)
+    {
+        var scale = Math.Max(1e-3f, expected.abs().max().item<float>());
+        var difference = (actual - expected).abs().max().item<float>();
+        Assert.True(difference <= 2e-5f * scale, $"{what}: differs by {difference} (largest magnitude {scale})");
+    }
+}
