@@ -20,7 +20,7 @@ internal static class BenchTrainingCommand
 
     private static readonly Option<bool> Profile = new("--profile")
     {
-        Description = "Also time each phase of one epoch (gather, augment, forward, backward, optimizer step) per variant.",
+        Description = "Also time each phase of one epoch per variant (gather, augment, forward, backward, waiting for the other threads and summing their gradients, optimizer step).",
     };
 
     public static Command Create()
@@ -41,9 +41,9 @@ internal static class BenchTrainingCommand
 #if DEBUG
             Console.WriteLine("warning: Debug build; benchmark with -c Release");
 #endif
-            var threads = Trainer.ResolveThreads(config.Training.Threads);
+            var threads = Trainer.TrainingThreads(config.Training);
             Console.WriteLine($"{session.Train.Count} training images, batch {config.Training.BatchSize}, {config.Training.Optimizer}, " +
-                              $"{threads} threads, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+                              $"batches split over {threads} threads (1 TorchSharp thread each), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             var output = Directory.CreateTempSubdirectory("mnistbn-bench-");
             try
             {
@@ -91,7 +91,8 @@ internal static class BenchTrainingCommand
     private static void PrintProfile(string variant, StepProfile p)
     {
         string Part(string name, double s) => string.Create(CultureInfo.InvariantCulture, $"{name} {s:F2} s ({100 * s / p.Total:F0}%)");
-        Console.WriteLine($"{variant,-5} one epoch by phase ({p.Batches} batches): " + string.Join(", ",
-            Part("gather", p.Gather), Part("augment", p.Augment), Part("forward", p.Forward), Part("loss+backward", p.Backward), Part("optimizer", p.Step)));
+        Console.WriteLine($"{variant,-5} one epoch by phase ({p.Batches} batches, each split over {p.Threads} threads; as thread 0 sees it): " + string.Join(", ",
+            Part("gather", p.Gather), Part("augment", p.Augment), Part("forward", p.Forward), Part("loss+backward", p.Backward),
+            Part("wait+sum gradients", p.Combine), Part("optimizer", p.Step)));
     }
 }

@@ -6,6 +6,7 @@
 // Why: on the 2-core machine a LibTorch op split over two OpenMP threads runs far from twice as fast on
 // LeNet's small tensors, and while the C# kernels (BatchNorm, pooling, conv1) run the second core only
 // spins; two threads on half batches each kept both cores busy (README, "Speed").
+using System.Diagnostics;
 using MnistBn.Training.Data;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
@@ -37,6 +38,9 @@ internal sealed class ShardedBatchStep : IDisposable
     /// <summary>Parts a batch is split into (fewer for batches with fewer images).</summary>
     public int Shards => _threads.Shards;
 
+    /// <summary>When set, <see cref="Run"/> adds the time of each of its phases here, as part 0 sees them.</summary>
+    public StepPhaseTimes? Phases { get; set; }
+
     /// <summary>
     /// Sets each parameter's <c>grad</c> to the gradient of the mean cross-entropy of <paramref name="model"/> on the
     /// images <paramref name="indices"/> of the data, warped by <paramref name="warps"/> (float[N, 2, 3]) unless null.
@@ -48,18 +52,24 @@ internal sealed class ShardedBatchStep : IDisposable
         var parts = (int)Math.Min(Shards, size);
         var exchange = _exchanges[parts - 1];
         exchange.Reset();
+        var phases = Phases;
+        var clock = phases is null ? null : Stopwatch.StartNew();
         _threads.Run(parts, exchange, part =>
         {
+            var lap = part == 0 ? clock : null;
             var (start, length) = Part(size, parts, part);
             using var scope = NewDisposeScope();
             using var shard = BatchShard.Enter(part, exchange);
             var selected = indices.narrow(0, start, length);
             var images = _data.Images.index_select(0, selected);
+            var labels = _data.Labels.index_select(0, selected);
+            phases?.Add(ref phases.Gather, lap);
             if (warps is not null)
                 images = Augmenter.Warp(images, warps.narrow(0, start, length));
-            var labels = _data.Labels.index_select(0, selected);
+            phases?.Add(ref phases.Augment, lap);
             var logits = model.call(images);
             var loss = F.cross_entropy(logits, labels);
+            phases?.Add(ref phases.Forward, lap);
             // This part's share of the batch mean.
             var share = length == size ? loss : loss * ((double)length / size);
             var gradients = autograd.grad([share], parameters);
@@ -67,6 +77,7 @@ internal sealed class ShardedBatchStep : IDisposable
             _gradients[part] = [.. gradients];
             _lossSums[part] = loss.item<float>() * (double)length;
             _correct[part] = logits.argmax(1).eq(labels).sum().item<long>();
+            phases?.Add(ref phases.Backward, lap);
         });
         for (var p = 0; p < parameters.Count; p++)
         {
@@ -78,6 +89,7 @@ internal sealed class ShardedBatchStep : IDisposable
             }
             parameters[p].grad = total;
         }
+        phases?.Add(ref phases.Combine, clock);
         double lossSum = 0;
         long correct = 0;
         for (var part = 0; part < parts; part++)
@@ -114,4 +126,25 @@ internal sealed class ShardedBatchStep : IDisposable
     }
 
     public void Dispose() => _threads.Dispose();
+}
+
+/// <summary>Seconds per phase of <see cref="ShardedBatchStep.Run"/>, summed over the batches it timed.</summary>
+internal sealed class StepPhaseTimes
+{
+    public double Gather;
+    public double Augment;
+    public double Forward;
+    public double Backward;
+
+    /// <summary>From part 0's end to the summed gradients: waiting for the other parts, then adding theirs.</summary>
+    public double Combine;
+
+    /// <summary>Adds the time since <paramref name="clock"/>'s last restart to <paramref name="phase"/> (nothing without a clock).</summary>
+    public void Add(ref double phase, Stopwatch? clock)
+    {
+        if (clock is null)
+            return;
+        phase += clock.Elapsed.TotalSeconds;
+        clock.Restart();
+    }
 }

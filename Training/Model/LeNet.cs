@@ -86,7 +86,7 @@ public sealed class LeNet : nn.Module<Tensor, Tensor>
         // conv1, BN → pool → ReLU on the conv maps (one fused node in training) and BN on the FC
         // features run on C# kernels (Model/Kernels); see README, "Speed".
         var x = NormalizePoolRelu(SingleChannelConvFunction.Call(conv1, input), bn1);
-        x = NormalizePoolRelu(conv2.call(x), bn2);
+        x = NormalizePoolRelu(Conv3x3Function.Call(conv2, x), bn2);
         x = x.flatten(1);
         x = F.relu(Normalize(fc1.call(x), bn3));
         x = F.relu(Normalize(fc2.call(x), bn4));
