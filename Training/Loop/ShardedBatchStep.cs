@@ -9,6 +9,7 @@
 using System.Diagnostics;
 using MnistBn.Training.Data;
 using MnistBn.Training.Model;
+using MnistBn.Training.Model.Kernels;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -79,14 +80,27 @@ internal sealed class ShardedBatchStep : IDisposable
             _correct[part] = logits.argmax(1).eq(labels).sum().item<long>();
             phases?.Add(ref phases.Backward, lap);
         });
+        if (parts > 1)
+        {
+            // Part 0's gradients become the totals: each thread adds the other parts' values into its own
+            // range of every parameter (element-wise, in part order, as one thread would).
+            RunOnEveryThread((thread, threads) =>
+            {
+                foreach (var p in Enumerable.Range(0, parameters.Count))
+                {
+                    var total = TensorMemory.Floats(_gradients[0][p]);
+                    var (start, length) = Slice(total.Length, thread, threads);
+                    var range = total.Slice(start, length);
+                    for (var part = 1; part < parts; part++)
+                        System.Numerics.Tensors.TensorPrimitives.Add(range, TensorMemory.Floats(_gradients[part][p]).Slice(start, length), range);
+                }
+            });
+        }
         for (var p = 0; p < parameters.Count; p++)
         {
-            using var total = _gradients[0][p];
             for (var part = 1; part < parts; part++)
-            {
-                total.add_(_gradients[part][p]);
                 _gradients[part][p].Dispose();
-            }
+            using var total = _gradients[0][p];
             parameters[p].grad = total;
         }
         phases?.Add(ref phases.Combine, clock);
@@ -116,6 +130,29 @@ internal sealed class ShardedBatchStep : IDisposable
         foreach (var (partLoss, partCorrect) in sums)
             (lossSum, correct) = (lossSum + partLoss, correct + partCorrect);
         return (lossSum / count, (double)correct / count);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/>(thread, threads) once on every thread, for element-wise work split into
+    /// disjoint <see cref="Slice"/>s (the gradient sums, SinglePassAdam's update).
+    /// </summary>
+    public void RunOnEveryThread(Action<int, int> action)
+    {
+        var exchange = _exchanges[Shards - 1];
+        exchange.Reset();
+        _threads.Run(Shards, exchange, thread => action(thread, Shards));
+    }
+
+    /// <summary>
+    /// Thread <paramref name="part"/>'s range of <paramref name="length"/> elements: contiguous, as equal as
+    /// possible, with boundaries on multiples of 16 floats (64-byte cache lines, whole vectors).
+    /// </summary>
+    public static (int Start, int Length) Slice(int length, int part, int parts)
+    {
+        static int Boundary(int length, int index, int parts) =>
+            index == parts ? length : Math.Min(length, (int)((long)length * index / parts) / 16 * 16);
+        var start = Boundary(length, part, parts);
+        return (start, Boundary(length, part + 1, parts) - start);
     }
 
     /// <summary>Contiguous parts as equal as possible; the first <c>size % parts</c> get one image more.</summary>

@@ -76,6 +76,8 @@ public sealed class Trainer
         var model = new LeNet(variant, ModelVariants.UsesBatchNorm(variant), _config.Model.BatchNorm);
         var optimizer = CreateOptimizer(model, _config.Training);
         using var step = new ShardedBatchStep(Threads, _train);
+        if (optimizer is SinglePassAdam adam)
+            adam.Parallel = step.RunOnEveryThread;
         var history = new List<EpochMetrics>();
         if (resume && File.Exists(checkpointPath))
         {

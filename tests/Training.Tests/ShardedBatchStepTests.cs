@@ -80,6 +80,24 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
         Assert.True(all.Max(p => p.Length) - all.Min(p => p.Length) <= 1);
     }
 
+    [Theory]
+    [InlineData(48000, 2)]
+    [InlineData(10, 2)]
+    [InlineData(850, 3)]
+    [InlineData(0, 2)]
+    public void Slices_tile_a_parameter_on_cache_line_boundaries(int length, int threads)
+    {
+        var slices = Enumerable.Range(0, threads).Select(t => ShardedBatchStep.Slice(length, t, threads)).ToList();
+        Assert.Equal(0, slices[0].Start);
+        for (var t = 1; t < threads; t++)
+        {
+            Assert.Equal(slices[t - 1].Start + slices[t - 1].Length, slices[t].Start);
+            Assert.Equal(0, slices[t].Start % 16);
+        }
+        Assert.Equal(length, slices[^1].Start + slices[^1].Length);
+        Assert.All(slices, s => Assert.True(s.Length >= 0));
+    }
+
     [Fact]
     public void All_reduce_gives_every_shard_the_same_sums_round_after_round()
     {

@@ -65,14 +65,38 @@ public sealed class SinglePassAdamTests
         AssertSameState(optimizer, restored, exact: true);
     }
 
-    private static void AssertSameState(TorchSharp.Modules.OptimizerHelper expected, TorchSharp.Modules.OptimizerHelper actual, bool exact)
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Update_split_over_threads_gives_the_same_bits(int threads)
+    {
+        using var scope = NewDisposeScope();
+        var (whole, split) = (Model(), Model());
+        var wholeOptimizer = new SinglePassAdam(whole.parameters(), 0.01, weightDecay: 1e-3);
+        // Real threads, each updating its own ranges of every parameter.
+        var splitOptimizer = new SinglePassAdam(split.parameters(), 0.01, weightDecay: 1e-3)
+        {
+            Parallel = action => System.Threading.Tasks.Parallel.For(0, threads, thread => action(thread, threads)),
+        };
+        var (images, labels) = (rand(16, 1, 28, 28), randint(0, 10, [16]));
+        for (var step = 0; step < 3; step++)
+        {
+            Step(whole, wholeOptimizer, images, labels);
+            Step(split, splitOptimizer, images, labels);
+        }
+        foreach (var ((name, expected), (_, actual)) in whole.named_parameters().Zip(split.named_parameters()))
+            Assert.True(expected.eq(actual).all().item<bool>(), $"{name} differs");
+        AssertSameState(wholeOptimizer, splitOptimizer, exact: true, steps: 3);
+    }
+
+    private static void AssertSameState(TorchSharp.Modules.OptimizerHelper expected, TorchSharp.Modules.OptimizerHelper actual, bool exact, int steps = 1)
     {
         var expectedStates = expected.state_dict().State.Cast<TorchSharp.Modules.Adam.State>().ToList();
         var actualStates = actual.state_dict().State.Cast<TorchSharp.Modules.Adam.State>().ToList();
         Assert.Equal(expectedStates.Count, actualStates.Count);
         foreach (var (a, b) in expectedStates.Zip(actualStates))
         {
-            Assert.Equal(1, b.step);
+            Assert.Equal(steps, b.step);
             Assert.Equal(a.step, b.step);
             var tolerance = exact ? 0 : 1e-6f;
             Assert.True((a.exp_avg - b.exp_avg).abs().max().item<float>() <= tolerance);
