@@ -103,32 +103,56 @@ internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int
 
     /// <summary>
     /// Per channel: the batch mean and the biased variance, and the values per channel they cover; with a
-    /// <paramref name="shard"/>, over the whole split batch (each pass's sums added up over the shards).
+    /// <paramref name="shard"/>, over the whole split batch.
     /// </summary>
     public (double[] Mean, double[] Variance, double Count) Statistics(Tensor x, BatchShard? shard)
     {
         var values = TensorMemory.Floats(x);
-        // The channel sums and, in the last element, the count travel together to the other shards.
-        var sums = new double[Channels + 1];
+        var sums = new double[Channels];
         if (Features)
-            FeatureBatchNormKernel.ChannelSums(values, Batch, Channels, sums.AsSpan(0, Channels));
+            FeatureBatchNormKernel.ChannelSums(values, Batch, Channels, sums);
         else
-            BatchNormKernel.ChannelSums(values, Batch, Channels, Size, sums.AsSpan(0, Channels));
-        sums[Channels] = Count;
-        shard?.SumOverBatch(sums);
-        var count = sums[Channels];
+            BatchNormKernel.ChannelSums(values, Batch, Channels, Size, sums);
         var mean = new double[Channels];
         for (var c = 0; c < Channels; c++)
-            mean[c] = sums[c] / count;
-
-        var variance = new double[Channels];
+            mean[c] = sums[c] / Count;
+        // Squared deviations from the mean in a second pass, not E[x²] − E[x]² (float would cancel).
+        var squares = new double[Channels];
         if (Features)
-            FeatureBatchNormKernel.SquaredDeviationSums(values, Batch, Channels, mean, variance);
+            FeatureBatchNormKernel.SquaredDeviationSums(values, Batch, Channels, mean, squares);
         else
-            BatchNormKernel.SquaredDeviationSums(values, Batch, Channels, Size, mean, variance);
-        shard?.SumOverBatch(variance);
+            BatchNormKernel.SquaredDeviationSums(values, Batch, Channels, Size, mean, squares);
+        if (shard is not null)
+            return CombineOverBatch(sums, mean, squares, shard);
+        var variance = new double[Channels];
         for (var c = 0; c < Channels; c++)
-            variance[c] /= count;
+            variance[c] = squares[c] / Count;
+        return (mean, variance, Count);
+    }
+
+    /// <summary>
+    /// The whole split batch's statistics from each part's sum and squared deviations, in one exchange (the
+    /// shards meet once per layer, not once per pass): Σx and Σ(x − x̄ₚ)² + Σx·x̄ₚ = Σx² per part are added up,
+    /// then σ² = Σx²/m − μ². The parts' own deviations keep float rounding out; the subtraction is in
+    /// double, which loses ~1e-16·μ²/σ² — nothing for activations whose mean is not 10⁶ standard deviations.
+    /// </summary>
+    private (double[] Mean, double[] Variance, double Count) CombineOverBatch(double[] sums, double[] partMean, double[] squares, BatchShard shard)
+    {
+        var exchanged = new double[2 * Channels + 1];
+        for (var c = 0; c < Channels; c++)
+        {
+            exchanged[c] = sums[c];
+            exchanged[Channels + c] = squares[c] + sums[c] * partMean[c];
+        }
+        exchanged[2 * Channels] = Count;
+        shard.SumOverBatch(exchanged);
+        var count = exchanged[2 * Channels];
+        var (mean, variance) = (new double[Channels], new double[Channels]);
+        for (var c = 0; c < Channels; c++)
+        {
+            mean[c] = exchanged[c] / count;
+            variance[c] = Math.Max(0, exchanged[Channels + c] / count - mean[c] * mean[c]);
+        }
         return (mean, variance, count);
     }
 
