@@ -98,10 +98,13 @@ internal static class MaxPoolKernel
                 }
                 topLeftIndex += Vector256.Create(16);
             }
-            // Four more windows with 128-bit vectors (shufps alone deinterleaves them): on LeNet's rows
-            // of 26 and 11 values this leaves one window of each row to the scalar loop instead of five.
-            if (2 * column + 8 <= width)
+            // The fewer than eight windows left, four at a time with 128-bit vectors (shufps alone
+            // deinterleaves them). The second step is moved back to end at the row's last window and
+            // recomputes a few windows, with the same result; so no row of four or more windows (LeNet's
+            // 13 and 5) leaves one to the scalar loop, which cost more than the vector steps.
+            for (var step = 0; step < 2 && column < output.Length && output.Length >= 4; step++)
             {
+                column = Math.Min(column, output.Length - 4);
                 var (topLeft, topRight) = Deinterleave128(ref planeStart, top + 2 * column);
                 var (bottomLeft, bottomRight) = Deinterleave128(ref planeStart, top + width + 2 * column);
                 var (rawTopLeft, rawTopRight, rawBottomLeft, rawBottomRight) = (topLeft, topRight, bottomLeft, bottomRight);
