@@ -9,7 +9,7 @@ namespace MnistBn.Training.Loop;
 /// <summary>All epochs so far of one variant, with the config that produced them.</summary>
 /// <param name="Variant"><c>bn</c> or <c>nobn</c>.</param>
 /// <param name="ConfigHash">PipelineConfigJson.Hash of the resolved config.</param>
-/// <param name="Threads">Torch intra-op threads used.</param>
+/// <param name="Threads">Threads each batch was split over (one TorchSharp thread each).</param>
 /// <param name="Epochs">One entry per finished epoch, in order.</param>
 public sealed record TrainingHistory(string Variant, string ConfigHash, int Threads, IReadOnlyList<EpochMetrics> Epochs)
 {

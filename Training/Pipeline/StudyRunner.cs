@@ -17,7 +17,7 @@ namespace MnistBn.Training.Pipeline;
 internal sealed class StudyRunner(PipelineConfig config, string root, bool force, Action<string> log)
 {
     // Bump a stage's version when its code changes what it produces, so old stamps go stale.
-    private const string TrainStage = "train-v3"; // v2: BN and pooling as autograd functions, lr decay; v3: C# kernels, SinglePassAdam
+    private const string TrainStage = "train-v4"; // v2: BN and pooling as autograd functions, lr decay; v3: C# kernels, SinglePassAdam; v4: batches split over threads, conv2 backward in C#
     private const string ExportStage = "export-v1";
     private const string EvaluateStage = "evaluate-v1";
     private const int GridImages = 100;

@@ -6,11 +6,11 @@ namespace MnistBn.Training.Report;
 
 internal static class MachineInfoReader
 {
-    public static MachineInfo Read(int torchThreads) => new(
+    public static MachineInfo Read(int trainingThreads) => new(
         RuntimeInformation.OSDescription,
         ProcessorName(),
         Environment.ProcessorCount,
-        torchThreads,
+        trainingThreads,
         RuntimeInformation.FrameworkDescription,
         PackageVersions());
 

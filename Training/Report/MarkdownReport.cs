@@ -139,7 +139,7 @@ internal static class MarkdownReport
     private static void AppendMachine(StringBuilder md, MachineInfo machine)
     {
         md.AppendLine("## Machine").AppendLine();
-        md.AppendLine($"- {machine.Processor}, {machine.LogicalCores} logical cores, TorchSharp threads: {machine.TorchThreads}");
+        md.AppendLine($"- {machine.Processor}, {machine.LogicalCores} logical cores, training threads: {machine.TrainingThreads} (each batch split over them, one TorchSharp thread each)");
         md.AppendLine($"- {machine.OperatingSystem}, {machine.DotNet}");
         md.AppendLine("- " + string.Join(", ", machine.Packages.Select(p => $"{p.Key} {p.Value}")));
         md.AppendLine();

@@ -44,6 +44,6 @@ internal sealed record MachineInfo(
     string OperatingSystem,
     string Processor,
     int LogicalCores,
-    int TorchThreads,
+    int TrainingThreads,
     string DotNet,
     IReadOnlyDictionary<string, string> Packages);
