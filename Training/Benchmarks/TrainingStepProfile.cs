@@ -30,7 +30,7 @@ internal static class TrainingStepProfile
         var optimizer = Trainer.CreateOptimizer(model, config.Training);
         var augmenter = new Augmenter(config.Training.Augmentation);
         var phases = new StepPhaseTimes();
-        using var step = new ShardedBatchStep(threads, train) { Phases = phases };
+        using var step = new ShardedBatchStep(threads, train, augmenter) { Phases = phases };
         Tensor[] parameters = [.. model.parameters()];
         var batchSize = config.Training.BatchSize;
         using var generator = new Generator((ulong)config.Training.Seed);
@@ -43,9 +43,9 @@ internal static class TrainingStepProfile
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
             var indices = order.narrow(0, start, batchSize);
-            var warps = augmenter.Enabled ? augmenter.RandomMatrices(batchSize, generator) : null;
+            var draws = augmenter.Enabled ? Augmenter.RandomDraws(batchSize, generator) : null;
             phases.Add(ref phases.Augment, clock);
-            step.Run(model, parameters, indices, warps);
+            step.Run(model, parameters, indices, draws);
             clock.Restart();
             optimizer.step();
             optimizerSeconds += clock.Elapsed.TotalSeconds;

@@ -38,8 +38,8 @@ public sealed class Augmenter
 
     /// <summary>
     /// <paramref name="batch"/> resampled through the matrices <paramref name="theta"/> float[N, 2, 3] (one per
-    /// image, from <see cref="RandomMatrices"/>): the second half of <see cref="Apply"/>, for a batch whose
-    /// matrices are drawn once and whose parts are warped on different threads.
+    /// image, from <see cref="RandomMatrices"/> or <see cref="Matrices"/>): the second half of <see cref="Apply"/>,
+    /// for a batch whose random draws are made once and whose parts are warped on different threads.
     /// </summary>
     public static Tensor Warp(Tensor batch, Tensor theta)
     {
@@ -66,16 +66,27 @@ public sealed class Augmenter
         arange(size, dtype: ScalarType.Float32).mul_(2).add_(1).div_(size).sub_(1);
 
     /// <summary>float[N, 2, 3]: A = Rotation(α)·Shear(s)·Zoom(zx, zy), translation (tx, ty).</summary>
-    public Tensor RandomMatrices(long n, Generator generator)
+    public Tensor RandomMatrices(long n, Generator generator) => Matrices(RandomDraws(n, generator));
+
+    /// <summary>
+    /// All the randomness of a batch's augmentation: six draws per image in one call (α, s, zx, zy, tx, ty),
+    /// float[6, N], each uniform in [-1, 1].
+    /// </summary>
+    public static Tensor RandomDraws(long n, Generator generator) => rand([6, n], generator: generator).mul_(2).sub_(1);
+
+    /// <summary>
+    /// float[N, 2, 3] from <see cref="RandomDraws"/>' [6, N]. Each image's matrix depends on its own draws only,
+    /// so the matrices of a slice of the draws are the same as that slice of the whole batch's matrices.
+    /// </summary>
+    public Tensor Matrices(Tensor draws)
     {
-        // Six draws per image in one call: α, s, zx, zy, tx, ty, each uniform in [-1, 1].
-        var u = rand([6, n], generator: generator).mul_(2).sub_(1);
-        var angle = u[0] * (_config.RotationDegrees * Math.PI / 180);
-        var shear = u[1] * (_config.ShearDegrees * Math.PI / 180);
-        var zoomX = u[2] * _config.Zoom + 1;
-        var zoomY = u[3] * _config.Zoom + 1;
-        var shiftX = u[4] * (2 * _config.Shift); // a fraction of the width is twice that in [-1, 1]
-        var shiftY = u[5] * (2 * _config.Shift);
+        var n = draws.shape[1];
+        var angle = draws[0] * (_config.RotationDegrees * Math.PI / 180);
+        var shear = draws[1] * (_config.ShearDegrees * Math.PI / 180);
+        var zoomX = draws[2] * _config.Zoom + 1;
+        var zoomY = draws[3] * _config.Zoom + 1;
+        var shiftX = draws[4] * (2 * _config.Shift); // a fraction of the width is twice that in [-1, 1]
+        var shiftY = draws[5] * (2 * _config.Shift);
         // Rotation(α)·Shear(s) with Shear = [[1, −sin s], [0, cos s]] is [[cos α, −sin(α+s)], [sin α, cos(α+s)]].
         var sheared = angle + shear;
         return stack(

@@ -21,13 +21,15 @@ internal sealed class ShardedBatchStep : IDisposable
     private readonly ShardThreads _threads;
     private readonly ShardAllReduce[] _exchanges;
     private readonly MnistTensors _data;
+    private readonly Augmenter _augmenter;
     private readonly Tensor[][] _gradients;
     private readonly double[] _lossSums;
     private readonly long[] _correct;
 
-    /// <summary>Splits each batch of <paramref name="data"/> into up to <paramref name="shards"/> parts.</summary>
-    public ShardedBatchStep(int shards, MnistTensors data)
+    /// <summary>Splits each batch of <paramref name="data"/> into up to <paramref name="shards"/> parts, augmented by <paramref name="augmenter"/>.</summary>
+    public ShardedBatchStep(int shards, MnistTensors data, Augmenter augmenter)
     {
+        _augmenter = augmenter;
         _threads = new ShardThreads(shards);
         _exchanges = [.. Enumerable.Range(1, shards).Select(count => new ShardAllReduce(count))];
         _data = data;
@@ -44,10 +46,11 @@ internal sealed class ShardedBatchStep : IDisposable
 
     /// <summary>
     /// Sets each parameter's <c>grad</c> to the gradient of the mean cross-entropy of <paramref name="model"/> on the
-    /// images <paramref name="indices"/> of the data, warped by <paramref name="warps"/> (float[N, 2, 3]) unless null.
+    /// images <paramref name="indices"/> of the data, augmented with <paramref name="draws"/> (Augmenter.RandomDraws,
+    /// float[6, N]) unless null: each part turns its slice of the draws into matrices and warps its images.
     /// Returns the batch's summed loss and its number of correct predictions.
     /// </summary>
-    public (double LossSum, long Correct) Run(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor indices, Tensor? warps)
+    public (double LossSum, long Correct) Run(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor indices, Tensor? draws)
     {
         var size = indices.shape[0];
         var parts = (int)Math.Min(Shards, size);
@@ -65,8 +68,8 @@ internal sealed class ShardedBatchStep : IDisposable
             var images = _data.Images.index_select(0, selected);
             var labels = _data.Labels.index_select(0, selected);
             phases?.Add(ref phases.Gather, lap);
-            if (warps is not null)
-                images = Augmenter.Warp(images, warps.narrow(0, start, length));
+            if (draws is not null)
+                images = Augmenter.Warp(images, _augmenter.Matrices(draws.narrow(1, start, length)));
             phases?.Add(ref phases.Augment, lap);
             var logits = model.call(images);
             var loss = F.cross_entropy(logits, labels);

@@ -75,7 +75,7 @@ public sealed class Trainer
         torch.manual_seed(training.Seed);
         var model = new LeNet(variant, ModelVariants.UsesBatchNorm(variant), _config.Model.BatchNorm);
         var optimizer = CreateOptimizer(model, _config.Training);
-        using var step = new ShardedBatchStep(Threads, _train);
+        using var step = new ShardedBatchStep(Threads, _train, _augmenter);
         if (optimizer is SinglePassAdam adam)
             adam.Parallel = step.RunOnEveryThread;
         var history = new List<EpochMetrics>();
@@ -138,8 +138,8 @@ public sealed class Trainer
             {
                 var indices = order.narrow(0, start, size);
                 // Drawn here for the whole batch, so the random stream does not depend on the thread count.
-                var warps = _augmenter.Enabled ? _augmenter.RandomMatrices(size, generator) : null;
-                var (batchLoss, batchCorrect) = step.Run(model, parameters, indices, warps);
+                var draws = _augmenter.Enabled ? Augmenter.RandomDraws(size, generator) : null;
+                var (batchLoss, batchCorrect) = step.Run(model, parameters, indices, draws);
                 optimizer.step();
                 (lossSum, correct) = (lossSum + batchLoss, correct + batchCorrect);
             }

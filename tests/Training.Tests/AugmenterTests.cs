@@ -60,6 +60,17 @@ public sealed class AugmenterTests
     }
 
     [Fact]
+    public void Matrices_of_a_slice_of_the_draws_are_that_slice_of_the_matrices()
+    {
+        using var scope = NewDisposeScope();
+        var augmenter = new Augmenter(Study);
+        var draws = Augmenter.RandomDraws(10, new Generator(3));
+        var whole = augmenter.Matrices(draws);
+        Assert.True(augmenter.Matrices(draws.narrow(1, 6, 4)).eq(whole.narrow(0, 6, 4)).all().item<bool>());
+        Assert.True(augmenter.RandomMatrices(10, new Generator(3)).eq(whole).all().item<bool>());
+    }
+
+    [Fact]
     public void Matrices_stay_within_the_configured_ranges()
     {
         using var scope = NewDisposeScope();

@@ -13,6 +13,7 @@ namespace MnistBn.Training.Tests;
 public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<TrainingFixture>
 {
     private static readonly BatchNormConfig BatchNorm = new(0.1, 1e-3);
+    private static readonly Augmenter Augmentation = new(MnistTestData.Config.Training.Augmentation);
 
     [Theory]
     [InlineData("bn", 2, 64)]
@@ -23,12 +24,12 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
         using var scope = NewDisposeScope();
         var indices = arange(batch, dtype: ScalarType.Int64).mul_(7).remainder_(TrainingFixture.TrainImages);
         using var generator = new Generator(5);
-        var warps = new Augmenter(MnistTestData.Config.Training.Augmentation).RandomMatrices(batch, generator);
+        var draws = Augmenter.RandomDraws(batch, generator);
         using var whole = Model(variant);
         using var split = Model(variant);
 
-        var expected = Step(whole, 1, indices, warps);
-        var actual = Step(split, shards, indices, warps);
+        var expected = Step(whole, 1, indices, draws);
+        var actual = Step(split, shards, indices, draws);
 
         Assert.Equal(expected.LossSum, actual.LossSum, 4);
         Assert.Equal(expected.Correct, actual.Correct);
@@ -59,7 +60,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     public void Split_evaluation_equals_whole_evaluation()
     {
         using var model = Model("bn");
-        using var step = new ShardedBatchStep(3, data.Train);
+        using var step = new ShardedBatchStep(3, data.Train, Augmentation);
         var (loss, accuracy) = step.Evaluate(model, data.Test.Images, data.Test.Labels);
         var (wholeLoss, wholeAccuracy) = ClassifierEvaluation.Evaluate(model, data.Test.Images, data.Test.Labels);
         Assert.Equal(wholeAccuracy, accuracy);
@@ -166,11 +167,11 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
         return model;
     }
 
-    private (double LossSum, long Correct) Step(LeNet model, int shards, Tensor indices, Tensor? warps)
+    private (double LossSum, long Correct) Step(LeNet model, int shards, Tensor indices, Tensor? draws)
     {
-        using var step = new ShardedBatchStep(shards, data.Train);
+        using var step = new ShardedBatchStep(shards, data.Train, Augmentation);
         Tensor[] parameters = [.. model.parameters()];
-        return step.Run(model, parameters, indices, warps);
+        return step.Run(model, parameters, indices, draws);
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, string what)
