@@ -1,16 +1,17 @@
-// The threads that train the shards of a split batch (ShardedBatchStep): the calling thread runs
-// shard 0 and K − 1 long-lived workers run the others. A batch takes a few milliseconds, so the
-// hand-over has to cost microseconds: workers spin for a moment after each batch (the next one usually
-// arrives within that time) and only then block; the thread pool's wake-ups cost ~0.3-0.6 ms per
-// batch in a trial with Parallel.For. A failing shard aborts the exchange, so that no other shard
-// keeps waiting for it, and its exception is rethrown on the calling thread.
+// The threads that train the parts of a split batch (ShardedBatchStep): the calling thread runs part 0
+// and K − 1 long-lived workers run the others. A batch takes a few milliseconds, so the hand-over has
+// to cost microseconds: workers spin for a moment after each job (the next one usually arrives within
+// that time) and only then block; the thread pool's wake-ups cost ~0.3-0.6 ms per batch in a trial with
+// Parallel.For. Each job is one immutable object that a worker reads once, so a worker that sits out a
+// job with fewer parts can never mix it up with the next. A failing part aborts the exchange, so that
+// no other part keeps waiting for it, and its exception is rethrown on the calling thread.
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MnistBn.Training.Model;
 
 namespace MnistBn.Training.Loop;
 
-/// <summary>Runs an action once per shard, in parallel, on the caller plus dedicated worker threads.</summary>
+/// <summary>Runs an action once per part, in parallel, on the caller plus dedicated worker threads.</summary>
 internal sealed class ShardThreads : IDisposable
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 1000; // 1 ms, then block
@@ -18,10 +19,7 @@ internal sealed class ShardThreads : IDisposable
     private readonly Thread[] _workers;
     private readonly Exception?[] _failures;
     private readonly object _gate = new();
-    private Action<int>? _work;
-    private ShardAllReduce? _exchange;
-    private long _generation;
-    private int _count;
+    private Job _job = new(0, 0, _ => { }, new ShardAllReduce(1));
     private int _pending;
     private volatile bool _disposed;
 
@@ -45,25 +43,24 @@ internal sealed class ShardThreads : IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/>(s) for s = 0 … <paramref name="count"/> − 1 (at most <see cref="Shards"/>),
-    /// shard 0 on the calling thread, and returns when all have finished. If any fails, <paramref name="exchange"/>
-    /// is aborted and the first failure (in shard order, other than the resulting aborts) is rethrown.
+    /// part 0 on the calling thread, and returns when all have finished. If any fails, <paramref name="exchange"/>
+    /// is aborted and the first failure (in part order, other than the resulting aborts) is rethrown.
     /// </summary>
     public void Run(int count, ShardAllReduce exchange, Action<int> work)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Shards);
         Array.Clear(_failures);
-        _work = work;
-        _exchange = exchange;
-        _count = count;
+        var job = new Job(_job.Generation + 1, count, work, exchange);
         Volatile.Write(ref _pending, count - 1);
         lock (_gate)
         {
-            _generation++;
+            Volatile.Write(ref _job, job);
             Monitor.PulseAll(_gate);
         }
-        // Workers beyond count see the new generation too and skip it (their shard is not part of it).
-        Execute(0, count);
+        // Workers beyond count see the new job too and sit it out (their part is not in it).
+        Execute(job, 0);
         var spinner = new SpinWait();
         while (Volatile.Read(ref _pending) > 0)
             spinner.SpinOnce(sleep1Threshold: -1);
@@ -72,18 +69,18 @@ internal sealed class ShardThreads : IDisposable
             ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
-    private void Execute(int shard, int count)
+    private void Execute(Job job, int shard)
     {
-        if (shard >= count)
+        if (shard >= job.Count)
             return;
         try
         {
-            _work!(shard);
+            job.Work(shard);
         }
         catch (Exception e)
         {
             _failures[shard] = e;
-            _exchange!.Abort();
+            job.Exchange.Abort();
         }
         if (shard > 0)
             Interlocked.Decrement(ref _pending);
@@ -95,7 +92,7 @@ internal sealed class ShardThreads : IDisposable
         while (true)
         {
             var spinUntil = Stopwatch.GetTimestamp() + SpinTicks;
-            while (Volatile.Read(ref _generation) == seen && !_disposed)
+            while (Volatile.Read(ref _job).Generation == seen && !_disposed)
             {
                 if (Stopwatch.GetTimestamp() < spinUntil)
                 {
@@ -104,14 +101,15 @@ internal sealed class ShardThreads : IDisposable
                 }
                 lock (_gate)
                 {
-                    while (Volatile.Read(ref _generation) == seen && !_disposed)
+                    while (Volatile.Read(ref _job).Generation == seen && !_disposed)
                         Monitor.Wait(_gate);
                 }
             }
             if (_disposed)
                 return;
-            seen = Volatile.Read(ref _generation);
-            Execute(shard, _count);
+            var job = Volatile.Read(ref _job);
+            seen = job.Generation;
+            Execute(job, shard);
         }
     }
 
@@ -125,4 +123,7 @@ internal sealed class ShardThreads : IDisposable
         foreach (var worker in _workers)
             worker.Join();
     }
+
+    /// <summary>One call of <see cref="Run"/>: which parts take part, what they run, the exchange to abort on failure.</summary>
+    private sealed record Job(long Generation, int Count, Action<int> Work, ShardAllReduce Exchange);
 }

@@ -22,7 +22,7 @@ internal sealed class ShardedBatchStep : IDisposable
     private readonly ShardAllReduce[] _exchanges;
     private readonly MnistTensors _data;
     private readonly Augmenter _augmenter;
-    private readonly Tensor[][] _gradients;
+    private readonly Tensor[]?[] _gradients; // per part: the parameters' gradients, until they are summed
     private readonly double[] _lossSums;
     private readonly long[] _correct;
 
@@ -33,7 +33,7 @@ internal sealed class ShardedBatchStep : IDisposable
         _threads = new ShardThreads(shards);
         _exchanges = [.. Enumerable.Range(1, shards).Select(count => new ShardAllReduce(count))];
         _data = data;
-        _gradients = new Tensor[shards][];
+        _gradients = new Tensor[]?[shards];
         _lossSums = new double[shards];
         _correct = new long[shards];
     }
@@ -53,11 +53,35 @@ internal sealed class ShardedBatchStep : IDisposable
     public (double LossSum, long Correct) Run(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor indices, Tensor? draws)
     {
         var size = indices.shape[0];
+        if (size < 1)
+            throw new ArgumentException("a batch needs at least one image", nameof(indices));
         var parts = (int)Math.Min(Shards, size);
         var exchange = _exchanges[parts - 1];
         exchange.Reset();
         var phases = Phases;
         var clock = phases is null ? null : Stopwatch.StartNew();
+        try
+        {
+            ComputeGradients(model, parameters, indices, draws, parts, exchange, clock);
+            SumGradients(parameters, parts);
+        }
+        finally
+        {
+            DisposeGradients();
+        }
+        phases?.Add(ref phases.Combine, clock);
+        double lossSum = 0;
+        long correct = 0;
+        for (var part = 0; part < parts; part++)
+            (lossSum, correct) = (lossSum + _lossSums[part], correct + _correct[part]);
+        return (lossSum, correct);
+    }
+
+    private void ComputeGradients(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor indices, Tensor? draws, int parts,
+        ShardAllReduce exchange, Stopwatch? clock)
+    {
+        var size = indices.shape[0];
+        var phases = Phases;
         _threads.Run(parts, exchange, part =>
         {
             var lap = part == 0 ? clock : null;
@@ -79,39 +103,48 @@ internal sealed class ShardedBatchStep : IDisposable
             var gradients = autograd.grad([share], parameters);
             scope.Detach(gradients);
             _gradients[part] = [.. gradients];
+            shard.Shard.ThrowIfFailed();
             _lossSums[part] = loss.item<float>() * (double)length;
             _correct[part] = logits.argmax(1).eq(labels).sum().item<long>();
             phases?.Add(ref phases.Backward, lap);
         });
+    }
+
+    /// <summary>
+    /// Each parameter's <c>grad</c> becomes the sum of the parts' gradients: part 0's tensors take the totals,
+    /// each thread adding the other parts' values into its own range of every parameter (element-wise, in
+    /// part order, as one thread would).
+    /// </summary>
+    private void SumGradients(IList<Tensor> parameters, int parts)
+    {
+        var totals = _gradients[0]!;
         if (parts > 1)
         {
-            // Part 0's gradients become the totals: each thread adds the other parts' values into its own
-            // range of every parameter (element-wise, in part order, as one thread would).
             RunOnEveryThread((thread, threads) =>
             {
-                foreach (var p in Enumerable.Range(0, parameters.Count))
+                for (var p = 0; p < parameters.Count; p++)
                 {
-                    var total = TensorMemory.Floats(_gradients[0][p]);
-                    var (start, length) = Slice(total.Length, thread, threads);
+                    var total = TensorMemory.Floats(totals[p]);
+                    var (start, length) = ElementRanges.Of(total.Length, thread, threads);
                     var range = total.Slice(start, length);
                     for (var part = 1; part < parts; part++)
-                        System.Numerics.Tensors.TensorPrimitives.Add(range, TensorMemory.Floats(_gradients[part][p]).Slice(start, length), range);
+                        System.Numerics.Tensors.TensorPrimitives.Add(range, TensorMemory.Floats(_gradients[part]![p]).Slice(start, length), range);
                 }
             });
         }
         for (var p = 0; p < parameters.Count; p++)
+            parameters[p].grad = totals[p];
+    }
+
+    /// <summary>Releases the parts' gradient tensors (the parameters keep their own references to the totals).</summary>
+    private void DisposeGradients()
+    {
+        for (var part = 0; part < _gradients.Length; part++)
         {
-            for (var part = 1; part < parts; part++)
-                _gradients[part][p].Dispose();
-            using var total = _gradients[0][p];
-            parameters[p].grad = total;
+            foreach (var gradient in _gradients[part] ?? [])
+                gradient.Dispose();
+            _gradients[part] = null;
         }
-        phases?.Add(ref phases.Combine, clock);
-        double lossSum = 0;
-        long correct = 0;
-        for (var part = 0; part < parts; part++)
-            (lossSum, correct) = (lossSum + _lossSums[part], correct + _correct[part]);
-        return (lossSum, correct);
     }
 
     /// <summary>
@@ -137,25 +170,13 @@ internal sealed class ShardedBatchStep : IDisposable
 
     /// <summary>
     /// Runs <paramref name="action"/>(thread, threads) once on every thread, for element-wise work split into
-    /// disjoint <see cref="Slice"/>s (the gradient sums, SinglePassAdam's update).
+    /// disjoint <see cref="ElementRanges"/> (the gradient sums, SinglePassAdam's update).
     /// </summary>
     public void RunOnEveryThread(Action<int, int> action)
     {
         var exchange = _exchanges[Shards - 1];
         exchange.Reset();
         _threads.Run(Shards, exchange, thread => action(thread, Shards));
-    }
-
-    /// <summary>
-    /// Thread <paramref name="part"/>'s range of <paramref name="length"/> elements: contiguous, as equal as
-    /// possible, with boundaries on multiples of 16 floats (64-byte cache lines, whole vectors).
-    /// </summary>
-    public static (int Start, int Length) Slice(int length, int part, int parts)
-    {
-        static int Boundary(int length, int index, int parts) =>
-            index == parts ? length : Math.Min(length, (int)((long)length * index / parts) / 16 * 16);
-        var start = Boundary(length, part, parts);
-        return (start, Boundary(length, part + 1, parts) - start);
     }
 
     /// <summary>Contiguous parts as equal as possible; the first <c>size % parts</c> get one image more.</summary>

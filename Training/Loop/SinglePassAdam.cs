@@ -3,7 +3,7 @@
 // per batch. Everything else is inherited — parameter groups, learning-rate control, the per-parameter
 // state (step, exp_avg, exp_avg_sq) and its save/load format — so checkpoints are interchangeable
 // with plain optim.Adam. AMSGrad and maximize are not supported (the study uses neither). With
-// Parallel set, the update of every parameter is split into ranges updated on several threads.
+// UpdateOnThreads set, the update of every parameter is split into ranges updated on several threads.
 using MnistBn.Training.Model.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -24,7 +24,7 @@ public sealed class SinglePassAdam : Adam
     /// When set, runs an action(thread, threads) once on each of several threads (ShardedBatchStep.RunOnEveryThread):
     /// the update is then split into disjoint ranges of every parameter. Element-wise, so the result is the same.
     /// </summary>
-    public Action<Action<int, int>>? Parallel { get; set; }
+    public Action<Action<int, int>>? UpdateOnThreads { get; set; }
 
     /// <inheritdoc/>
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
@@ -44,10 +44,10 @@ public sealed class SinglePassAdam : Adam
         }
         try
         {
-            if (Parallel is null)
+            if (UpdateOnThreads is null)
                 Update(updates, 0, 1);
             else
-                Parallel((thread, threads) => Update(updates, thread, threads));
+                UpdateOnThreads((thread, threads) => Update(updates, thread, threads));
         }
         finally
         {
@@ -64,7 +64,7 @@ public sealed class SinglePassAdam : Adam
         foreach (var (values, gradient, state, coefficients) in updates)
         {
             var parameter = TensorMemory.Floats(values);
-            var (start, length) = ShardedBatchStep.Slice(parameter.Length, thread, threads);
+            var (start, length) = ElementRanges.Of(parameter.Length, thread, threads);
             AdamKernel.Step(parameter.Slice(start, length), TensorMemory.Floats(gradient).Slice(start, length),
                 TensorMemory.Floats(state.exp_avg).Slice(start, length), TensorMemory.Floats(state.exp_avg_sq).Slice(start, length), coefficients);
         }

@@ -49,9 +49,12 @@ public sealed class Trainer
     /// <summary>A configured thread count, where 0 means every core.</summary>
     public static int ResolveThreads(int configured) => configured > 0 ? configured : Environment.ProcessorCount;
 
-    /// <summary>The threads a batch is split over: <c>training.threads</c> resolved, at most one per 16 images.</summary>
+    /// <summary>
+    /// The threads a batch is split over: <c>training.threads</c> resolved, at most one per core (the threads
+    /// spin for each other at every BatchNorm layer, which only pays with a core each) and one per 16 images.
+    /// </summary>
     public static int TrainingThreads(TrainingConfig training) =>
-        Math.Clamp(ResolveThreads(training.Threads), 1, Math.Max(1, training.BatchSize / MinimumImagesPerThread));
+        Math.Clamp(ResolveThreads(training.Threads), 1, Math.Max(1, Math.Min(Environment.ProcessorCount, training.BatchSize / MinimumImagesPerThread)));
 
     /// <summary>Threads that train each batch together (one TorchSharp thread each).</summary>
     public int Threads { get; }
@@ -77,7 +80,7 @@ public sealed class Trainer
         var optimizer = CreateOptimizer(model, _config.Training);
         using var step = new ShardedBatchStep(Threads, _train, _augmenter);
         if (optimizer is SinglePassAdam adam)
-            adam.Parallel = step.RunOnEveryThread;
+            adam.UpdateOnThreads = step.RunOnEveryThread;
         var history = new List<EpochMetrics>();
         if (resume && File.Exists(checkpointPath))
         {

@@ -102,6 +102,8 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
     private protected Tensor TrainingStep(Tensor input, Func<BatchStatistics, Tensor> normalize)
     {
         var shard = BatchShard.Current;
+        // A part of a split batch may hold a single sample; only the whole batch's count, known after the
+        // shards have exchanged their sums, must reach two.
         if (shard is null)
             RequireTwoValues(input.numel() / Features, input);
         var statistics = new BatchStatistics(shard);

@@ -70,7 +70,7 @@ internal sealed record BatchNormBackward(float[] GradGamma, float[] GradBeta, fl
         var both = new double[sumGrad.Length + sumGradCentered.Length];
         sumGrad.CopyTo(both, 0);
         sumGradCentered.CopyTo(both, sumGrad.Length);
-        shard.SumOverBatch(both);
+        shard.SumOverBatchInBackward(both);
         return (both[..sumGrad.Length], both[sumGrad.Length..]);
     }
 

@@ -3,6 +3,7 @@
 // conv2 was the largest single cost of a training step). Weights and bias stay in the nn.Conv2d
 // module, so state_dict, checkpoints and the ONNX export are unchanged.
 using MnistBn.Training.Model.Kernels;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -19,6 +20,11 @@ internal sealed class Conv3x3Function : autograd.SingleTensorFunction<Conv3x3Fun
         var weight = conv.weight!;
         if (weight.dim() != 4 || weight.shape[2] != 3 || weight.shape[3] != 3)
             throw new ArgumentException($"expected a 3×3 convolution, got a weight [{string.Join(", ", weight.shape)}]", nameof(conv));
+        if (conv.stride.Any(s => s != 1) || conv.dilation.Any(d => d != 1) || conv.groups != 1
+            || conv.padding_type is not null and not Padding.Valid || (conv.padding?.Any(p => p != 0) ?? false))
+            throw new ArgumentException(
+                $"expected stride 1, no padding, no dilation and one group, got stride [{string.Join(", ", conv.stride)}], " +
+                $"padding [{string.Join(", ", conv.padding ?? [])}], dilation [{string.Join(", ", conv.dilation)}], groups {conv.groups}", nameof(conv));
         if (input.dim() != 4 || input.shape[1] != weight.shape[1] || input.shape[2] < 3 || input.shape[3] < 3)
             throw new ArgumentException($"expected an input [N, {weight.shape[1]}, H ≥ 3, W ≥ 3], got [{string.Join(", ", input.shape)}]", nameof(input));
         return conv.bias is null ? apply(input, weight) : apply(input, weight, conv.bias);

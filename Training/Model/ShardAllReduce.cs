@@ -1,8 +1,8 @@
 // The meeting point of the shards of a split batch: each round, every shard puts in its per-channel
 // sums, waits until all have, and takes the total. The totals are added in shard order, so they do
 // not depend on which thread arrives first (training stays deterministic for a given shard count).
-// Waiting is a spin: the shards do the same work on equal halves and arrive within microseconds of
-// each other, and a kernel wait and wake-up would cost more than the whole BatchNorm layer. If one
+// Waiting is a spin: the shards do the same work on equal parts and usually arrive within microseconds
+// of each other, and a kernel wait and wake-up would cost more than the whole BatchNorm layer. If one
 // shard fails, Abort releases the others (ShardAbortedException) instead of leaving them waiting.
 namespace MnistBn.Training.Model;
 
@@ -15,6 +15,7 @@ internal sealed class ShardAllReduce
     // Two sets of slots, used in alternate rounds: a shard can only write round r + 2's values after
     // every shard has arrived in round r + 1, that is, after all have read round r's.
     private readonly double[][][] _slots;
+    private readonly int[][] _lengths; // values per slot in its current round (the arrays are reused, so they may be longer)
     private long _arrivals;
     private volatile bool _aborted;
 
@@ -26,6 +27,7 @@ internal sealed class ShardAllReduce
         _slots = [new double[participants][], new double[participants][]];
         foreach (var set in _slots)
             Array.Fill(set, []);
+        _lengths = [new int[participants], new int[participants]];
     }
 
     /// <summary>The number of shards that take part in every round.</summary>
@@ -39,10 +41,11 @@ internal sealed class ShardAllReduce
     {
         if (Participants == 1)
             return;
-        var slots = _slots[round & 1];
-        if (slots[shard].Length != values.Length)
+        var (slots, lengths) = (_slots[round & 1], _lengths[round & 1]);
+        if (slots[shard].Length < values.Length)
             slots[shard] = new double[values.Length];
         values.CopyTo(slots[shard]);
+        lengths[shard] = values.Length;
         Interlocked.Increment(ref _arrivals);
         var everyone = (round + 1) * Participants;
         var spinner = new SpinWait();
@@ -54,9 +57,8 @@ internal sealed class ShardAllReduce
         }
         for (var other = 0; other < Participants; other++)
         {
-            var theirs = slots[other];
-            if (theirs.Length != values.Length)
-                throw new InvalidOperationException($"shard {other} summed {theirs.Length} values in round {round}, shard {shard} {values.Length}: the shards are out of step");
+            if (lengths[other] != values.Length)
+                throw new InvalidOperationException($"shard {other} summed {lengths[other]} values in round {round}, shard {shard} {values.Length}: the shards are out of step");
         }
         for (var i = 0; i < values.Length; i++)
         {

@@ -47,6 +47,9 @@ public sealed class Conv3x3FunctionTests
         var error = Assert.Throws<ArgumentException>(() => Conv3x3Function.Call(conv, randn(2, 5, 13, 13)));
         Assert.Contains("[2, 5, 13, 13]", error.Message);
         Assert.Throws<ArgumentException>(() => Conv3x3Function.Call(nn.Conv2d(6, 16, 5), randn(2, 6, 13, 13)));
+        var strided = Assert.Throws<ArgumentException>(() => Conv3x3Function.Call(nn.Conv2d(6, 16, 3, stride: 2), randn(2, 6, 13, 13)));
+        Assert.Contains("stride [2, 2]", strided.Message);
+        Assert.Throws<ArgumentException>(() => Conv3x3Function.Call(nn.Conv2d(6, 16, 3, padding: 1), randn(2, 6, 13, 13)));
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, string what)

@@ -19,6 +19,8 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     [InlineData("bn", 2, 64)]
     [InlineData("bn", 3, 50)]
     [InlineData("nobn", 2, 51)]
+    [InlineData("bn", 2, 3)] // a part of one image: its BatchNorm layers see [1, C] and rely on the exchange
+    [InlineData("bn", 3, 2)] // fewer images than threads: two parts of one image
     public void Split_batch_gives_the_gradients_and_running_statistics_of_the_whole_batch(string variant, int shards, int batch)
     {
         using var scope = NewDisposeScope();
@@ -68,6 +70,68 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     }
 
     [Theory]
+    [InlineData(3)]
+    [InlineData(1)]
+    public void Split_evaluation_of_fewer_images_than_threads_equals_whole_evaluation(int images)
+    {
+        using var model = Model("bn");
+        using var step = new ShardedBatchStep(3, data.Train, Augmentation);
+        var (testImages, testLabels) = (data.Test.Images.narrow(0, 0, images), data.Test.Labels.narrow(0, 0, images));
+        var (loss, accuracy) = step.Evaluate(model, testImages, testLabels);
+        var (wholeLoss, wholeAccuracy) = ClassifierEvaluation.Evaluate(model, testImages, testLabels);
+        Assert.Equal(wholeAccuracy, accuracy);
+        Assert.Equal(wholeLoss, loss, 5);
+    }
+
+    [Fact]
+    public void Empty_batch_is_refused()
+    {
+        using var model = Model("bn");
+        using var step = new ShardedBatchStep(2, data.Train, Augmentation);
+        Assert.Throws<ArgumentException>(() => step.Run(model, [.. model.parameters()], zeros(0, ScalarType.Int64), null));
+    }
+
+    [Fact]
+    public void Failure_of_one_thread_after_the_forward_pass_is_rethrown_and_nothing_is_left_waiting()
+    {
+        // Thread 1 fails between its forward and backward passes while thread 0 goes on into its backward
+        // pass, where BatchNorm's exchange (called from LibTorch's native autograd engine) must not throw.
+        using var scope = NewDisposeScope();
+        var layer = new BatchNorm1d(5, 0.1, 1e-3);
+        layer.train();
+        var exchange = new ShardAllReduce(2);
+        using var threads = new ShardThreads(2);
+        var error = Assert.Throws<InvalidOperationException>(() => threads.Run(2, exchange, part =>
+        {
+            using var partScope = NewDisposeScope();
+            using var shard = BatchShard.Enter(part, exchange);
+            var input = randn(4, 5).requires_grad_(true);
+            var output = layer.call(input);
+            if (part == 1)
+                throw new InvalidOperationException("thread 1 broke after its forward pass");
+            output.sum().backward();
+            shard.Shard.ThrowIfFailed();
+        }));
+        Assert.Equal("thread 1 broke after its forward pass", error.Message);
+    }
+
+    [Fact]
+    public void Worker_that_sits_out_a_smaller_job_runs_each_later_job_once()
+    {
+        const int threads = 3, jobs = 2000;
+        var runs = new int[threads];
+        using var pool = new ShardThreads(threads);
+        var exchange = new ShardAllReduce(threads);
+        for (var job = 0; job < jobs; job++)
+        {
+            // Alternate jobs for one thread (the workers sit them out) with jobs for all three.
+            var count = job % 2 == 0 ? 1 : threads;
+            pool.Run(count, exchange, part => Interlocked.Increment(ref runs[part]));
+        }
+        Assert.Equal([jobs, jobs / 2, jobs / 2], runs);
+    }
+
+    [Theory]
     [InlineData(128, 2)]
     [InlineData(50, 3)]
     [InlineData(5, 4)]
@@ -88,7 +152,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     [InlineData(0, 2)]
     public void Slices_tile_a_parameter_on_cache_line_boundaries(int length, int threads)
     {
-        var slices = Enumerable.Range(0, threads).Select(t => ShardedBatchStep.Slice(length, t, threads)).ToList();
+        var slices = Enumerable.Range(0, threads).Select(t => ElementRanges.Of(length, t, threads)).ToList();
         Assert.Equal(0, slices[0].Start);
         for (var t = 1; t < threads; t++)
         {
@@ -174,10 +238,12 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
         return step.Run(model, parameters, indices, draws);
     }
 
+    // Float sums in another order; with two or three images BN divides by tiny variances, which magnifies
+    // rounding to ~3e-5 of the largest gradient. A wrong sum over the parts is off by whole factors.
     private static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         var scale = Math.Max(1e-3f, expected.abs().max().item<float>());
         var difference = (actual - expected).abs().max().item<float>();
-        Assert.True(difference <= 2e-5f * scale, $"{what}: differs by {difference} (largest magnitude {scale})");
+        Assert.True(difference <= 1e-4f * scale, $"{what}: differs by {difference} (largest magnitude {scale})");
     }
 }

@@ -76,7 +76,7 @@ public sealed class SinglePassAdamTests
         // Real threads, each updating its own ranges of every parameter.
         var splitOptimizer = new SinglePassAdam(split.parameters(), 0.01, weightDecay: 1e-3)
         {
-            Parallel = action => System.Threading.Tasks.Parallel.For(0, threads, thread => action(thread, threads)),
+            UpdateOnThreads = action => Parallel.For(0, threads, thread => action(thread, threads)),
         };
         var (images, labels) = (rand(16, 1, 28, 28), randint(0, 10, [16]));
         for (var step = 0; step < 3; step++)
