@@ -63,7 +63,7 @@ internal static class StepsToTargetExperiment
     public static int? FirstStepReaching(IReadOnlyList<EvalPoint> evaluations, double target) =>
         evaluations.FirstOrDefault(e => e.TestAccuracy >= target)?.Step;
 
-    private static List<string> Findings(StepsToTargetConfig config, IReadOnlyList<StepsToTargetRun> runs)
+    internal static List<string> Findings(StepsToTargetConfig config, IReadOnlyList<StepsToTargetRun> runs)
     {
         var findings = new List<string>();
         foreach (var target in config.Targets)
@@ -73,8 +73,11 @@ internal static class StepsToTargetExperiment
             findings.Add($"Steps to {ExperimentFiles.Percent(target)} test accuracy — " + string.Join("; ", parts) + ".");
             foreach (var byRate in runs.GroupBy(r => r.LearningRate))
             {
-                // The paper's comparison: the same learning rate, with and without BN.
-                var plain = byRate.FirstOrDefault(r => r.Variant == "nobn")?.Hits.First(h => h.Target == target).Step;
+                // The paper's comparison: the same learning rate, with and without BN (none without a no-BN run).
+                var plainRun = byRate.FirstOrDefault(r => r.Variant == "nobn");
+                if (plainRun is null)
+                    continue;
+                var plain = plainRun.Hits.First(h => h.Target == target).Step;
                 foreach (var other in byRate.Where(r => r.Variant != "nobn"))
                 {
                     var step = other.Hits.First(h => h.Target == target).Step;

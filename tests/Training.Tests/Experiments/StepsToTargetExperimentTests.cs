@@ -49,4 +49,17 @@ public sealed class StepsToTargetExperimentTests(TrainingFixture data) : IClassF
         Assert.Equal(40, StepsToTargetExperiment.FirstStepReaching(evaluations, 0.99));
         Assert.Null(StepsToTargetExperiment.FirstStepReaching(evaluations, 0.995));
     }
+
+    [Fact]
+    public void Findings_compare_with_no_BN_only_where_a_no_BN_run_was_made()
+    {
+        var config = new Shared.Configuration.StepsToTargetConfig("lenet", 0, ["bn", "nobn"], "sgd", [0.01, 0.1], 64, 100, 10, [0.98]);
+        StepsToTargetRun Run(string variant, double rate, int? step) =>
+            new(variant, rate, "ok", [new TargetHit(0.98, step)], 0.98, 0.985, 100, [], 1);
+        // lr 0.01: both variants, no BN never reaches 98%; lr 0.1: a BN run alone.
+        var findings = StepsToTargetExperiment.Findings(config, [Run("bn", 0.01, 40), Run("nobn", 0.01, null), Run("bn", 0.1, 30)]);
+
+        Assert.Contains(findings, f => f.StartsWith("At lr 0.01,") && f.Contains("no BN did not within 100 steps"));
+        Assert.DoesNotContain(findings, f => f.StartsWith("At lr 0.1,"));
+    }
 }
