@@ -62,7 +62,7 @@ internal sealed class ShardedBatchStep : IDisposable
         var clock = phases is null ? null : Stopwatch.StartNew();
         try
         {
-            ComputeGradients(model, parameters, indices, draws, parts, exchange, clock);
+            ComputeGradients(model, parameters, indices, draws, parts, exchange, phases, clock);
             SumGradients(parameters, parts);
         }
         finally
@@ -78,10 +78,9 @@ internal sealed class ShardedBatchStep : IDisposable
     }
 
     private void ComputeGradients(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor indices, Tensor? draws, int parts,
-        ShardAllReduce exchange, Stopwatch? clock)
+        ShardAllReduce exchange, StepPhaseTimes? phases, Stopwatch? clock)
     {
         var size = indices.shape[0];
-        var phases = Phases;
         _threads.Run(parts, exchange, part =>
         {
             var lap = part == 0 ? clock : null;

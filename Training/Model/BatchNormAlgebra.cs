@@ -9,10 +9,33 @@ using static TorchSharp.torch;
 
 namespace MnistBn.Training.Model;
 
+/// <summary>
+/// The arguments of both training-mode BN autograd functions (BatchNormFunction, BatchNormPoolFunction), in
+/// the order they pass them to <c>apply</c>; <see cref="Of"/> reads them back in <c>forward</c>.
+/// </summary>
+internal readonly record struct BatchNormArguments(Tensor Input, Tensor Gamma, Tensor Beta, double Epsilon, BatchStatistics Statistics)
+{
+    public object[] ToApply() => [Input, Gamma, Beta, Epsilon, Statistics];
+
+    public static BatchNormArguments Of(object[] vars) =>
+        new((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (double)vars[3], (BatchStatistics)vars[4]);
+}
+
 /// <summary>What the forward pass keeps per channel for the kernels and the backward pass.</summary>
 internal sealed record BatchNormForward(float[] Mean, float[] InvStd, float[] Gamma, float[] Scale, float[] Shift)
 {
-    public static BatchNormForward From(double[] mean, double[] variance, Tensor gamma, Tensor beta, double epsilon)
+    /// <summary>
+    /// The batch statistics of <paramref name="x"/> (the contiguous input; over the whole split batch when the
+    /// statistics carry a shard), recorded in <paramref name="arguments"/>' BatchStatistics, and the scalars from them.
+    /// </summary>
+    public static BatchNormForward Measure(ChannelLayout layout, Tensor x, BatchNormArguments arguments)
+    {
+        var (mean, variance, count) = layout.Statistics(x, arguments.Statistics.Shard);
+        arguments.Statistics.Set(mean, variance, count);
+        return From(mean, variance, arguments.Gamma, arguments.Beta, arguments.Epsilon);
+    }
+
+    private static BatchNormForward From(double[] mean, double[] variance, Tensor gamma, Tensor beta, double epsilon)
     {
         var (gammaValues, betaValues) = (Values(gamma), Values(beta));
         var channels = mean.Length;
@@ -74,7 +97,6 @@ internal sealed record BatchNormBackward(float[] GradGamma, float[] GradBeta, fl
         return (both[..sumGrad.Length], both[sumGrad.Length..]);
     }
 
-    public Tensor GammaTensor() => tensor(GradGamma);
-
-    public Tensor BetaTensor() => tensor(GradBeta);
+    /// <summary>One gradient per <see cref="BatchNormArguments"/> argument: dx, dγ, dβ; ε and the statistics get none.</summary>
+    public List<Tensor> Gradients(Tensor gradInput) => [gradInput, tensor(GradGamma), tensor(GradBeta), null!, null!];
 }

@@ -44,27 +44,22 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
     /// statistics, which it stores in <paramref name="statistics"/>.
     /// </summary>
     public static Tensor Normalize(Tensor input, Tensor gamma, Tensor beta, double epsilon, BatchStatistics statistics) =>
-        apply(input, gamma, beta, epsilon, statistics);
+        apply(new BatchNormArguments(input, gamma, beta, epsilon, statistics).ToApply());
 
-    /// <summary>vars: input, γ, β, ε (double), BatchStatistics.</summary>
+    /// <summary>vars: see <see cref="BatchNormArguments"/>.</summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (input, gamma, beta) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
-        var epsilon = (double)vars[3];
-        var statistics = (BatchStatistics)vars[4];
-
-        var layout = ChannelLayout.Of(input);
-        var x = input.contiguous();
-        var (mean, variance, count) = layout.Statistics(x, statistics.Shard);
-        var coefficients = BatchNormForward.From(mean, variance, gamma, beta, epsilon);
+        var arguments = BatchNormArguments.Of(vars);
+        var layout = ChannelLayout.Of(arguments.Input);
+        var x = arguments.Input.contiguous();
+        var coefficients = BatchNormForward.Measure(layout, x, arguments);
         var y = empty_like(x);
         layout.ScaleShift(x, y, coefficients);
 
-        statistics.Set(mean, variance, count);
         ctx.save_for_backward([x]);
         ctx.save_data("layout", layout);
         ctx.save_data("forward", coefficients);
-        ctx.save_data("statistics", statistics);
+        ctx.save_data("statistics", arguments.Statistics);
         return y;
     }
 
@@ -79,8 +74,7 @@ internal sealed class BatchNormFunction : autograd.SingleTensorFunction<BatchNor
         var coefficients = BatchNormBackward.From(forward, sumGrad, sumGradCentered, statistics);
         var dx = empty_like(x);
         layout.InputGradient(dy, x, dx, forward.Mean, coefficients);
-        // One gradient per forward input; the non-tensor arguments get none.
-        return [dx, coefficients.GammaTensor(), coefficients.BetaTensor(), null!, null!];
+        return coefficients.Gradients(dx);
     }
 }
 

@@ -17,21 +17,19 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
     /// it stores in <paramref name="statistics"/>.
     /// </summary>
     public static Tensor NormalizePoolRelu(Tensor input, Tensor gamma, Tensor beta, double epsilon, BatchStatistics statistics) =>
-        apply(input, gamma, beta, epsilon, statistics);
+        apply(new BatchNormArguments(input, gamma, beta, epsilon, statistics).ToApply());
 
-    /// <summary>vars: input, γ, β, ε (double), BatchStatistics.</summary>
+    /// <summary>vars: see <see cref="BatchNormArguments"/>.</summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (input, gamma, beta) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
-        var epsilon = (double)vars[3];
-        var statistics = (BatchStatistics)vars[4];
+        var arguments = BatchNormArguments.Of(vars);
+        var input = arguments.Input;
         if (input.dim() != 4 || input.shape[2] < 2 || input.shape[3] < 2)
             throw new ArgumentException($"expected conv maps [N, C, H ≥ 2, W ≥ 2], got [{string.Join(", ", input.shape)}]");
 
         var x = input.contiguous();
         var (n, c, h, w) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
-        var (mean, variance, count) = ChannelLayout.Of(x).Statistics(x, statistics.Shard);
-        var coefficients = BatchNormForward.From(mean, variance, gamma, beta, epsilon);
+        var coefficients = BatchNormForward.Measure(ChannelLayout.Of(x), x, arguments);
 
         var pooled = empty(n, c, h / 2, w / 2);
         var winners = empty([n, c, h / 2, w / 2], ScalarType.Int32);
@@ -39,10 +37,9 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
         MaxPoolKernel.ForwardScaled(TensorMemory.Floats(x), TensorMemory.Floats(pooled), TensorMemory.Ints(winners), TensorMemory.Floats(winnerInputs),
             h, w, relu: true, n * c, c, coefficients.Scale, coefficients.Shift);
 
-        statistics.Set(mean, variance, count);
         ctx.save_for_backward([x, pooled, winners, winnerInputs]);
         ctx.save_data("forward", coefficients);
-        ctx.save_data("statistics", statistics);
+        ctx.save_data("statistics", arguments.Statistics);
         return pooled;
     }
 
@@ -64,6 +61,6 @@ internal sealed class BatchNormPoolFunction : autograd.SingleTensorFunction<Batc
         BatchNormPoolKernel.InputGradient(TensorMemory.Floats(gradient), TensorMemory.Floats(pooled), TensorMemory.Ints(winners),
             TensorMemory.Floats(x), TensorMemory.Floats(dx), n, c, planeSize, pooledSize, relu: true,
             forward.Mean, coefficients.A, coefficients.B, coefficients.K);
-        return [dx, coefficients.GammaTensor(), coefficients.BetaTensor(), null!, null!];
+        return coefficients.Gradients(dx);
     }
 }

@@ -8,7 +8,7 @@ using System.Runtime.ExceptionServices;
 
 namespace MnistBn.Training.Model;
 
-/// <summary>The part <see cref="Index"/> of <see cref="Count"/> of a batch that the current thread trains on.</summary>
+/// <summary>The part <see cref="Index"/> of a split batch that the current thread trains on.</summary>
 internal sealed class BatchShard
 {
     [ThreadStatic]
@@ -29,9 +29,6 @@ internal sealed class BatchShard
 
     /// <summary>0-based position among the shards; shard 0 alone updates shared state (running statistics).</summary>
     public int Index { get; }
-
-    /// <summary>How many shards the batch is split into.</summary>
-    public int Count => _exchange.Participants;
 
     /// <summary>
     /// Makes the calling thread shard <paramref name="index"/> of <paramref name="exchange"/>'s batch until
