@@ -66,6 +66,8 @@ public sealed class DigitClassifier : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new FileNotFoundException($"{full}: is a directory, not an image file", full);
         if (!File.Exists(full))
             throw new FileNotFoundException($"image file not found: {full}", full);
         return PredictEncoded(File.ReadAllBytes(full), full);

@@ -21,10 +21,14 @@ public sealed record LabeledImageFolder(
     /// <summary>Reads every file under <c>&lt;root&gt;/&lt;digit&gt;/</c> (sub-folders included), in ordinal path order.</summary>
     /// <param name="root">The folder.</param>
     /// <param name="invert">Dark digits on light background: transparent pixels count as white.</param>
-    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist (or is a file).</exception>
+    /// <exception cref="FileNotFoundException">The folder holds no files.</exception>
+    /// <exception cref="InvalidDataException">No file in the folder is a usable, labelled image.</exception>
     public static LabeledImageFolder Read(string root, bool invert = false)
     {
         var full = Path.GetFullPath(root);
+        if (File.Exists(full))
+            throw new DirectoryNotFoundException($"{full}: is a file, not an image folder (expected <folder>/<digit>/<image file>)");
         if (!Directory.Exists(full))
             throw new DirectoryNotFoundException($"image folder not found: {full}");
         var images = new List<GrayImage>();
@@ -50,6 +54,12 @@ public sealed record LabeledImageFolder(
                 bad.Add(new BadItem(file, error.Message));
             }
         }
+        if (images.Count == 0 && bad.Count == 0)
+            throw new FileNotFoundException($"{full}: the folder holds no files; expected <folder>/<digit>/<image file>");
+        if (images.Count == 0)
+            throw new InvalidDataException(
+                $"{full}: none of its {bad.Count} files is a usable image:{string.Concat(bad.Take(5).Select(b => $"\n  {b.Problem}"))}" +
+                (bad.Count > 5 ? $"\n  … and {bad.Count - 5} more" : ""));
         return new LabeledImageFolder(images, [.. labels], paths, bad);
     }
 

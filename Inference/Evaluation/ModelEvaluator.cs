@@ -64,7 +64,7 @@ public sealed class ModelEvaluator : IDisposable
     public EvaluationMetrics Evaluate(LabeledImages data) => EvaluationMetrics.Compute(data.Labels, Score(data));
 
     /// <summary>Evaluates the images under <c>&lt;folder&gt;/&lt;digit&gt;/</c>; unreadable files are reported and skipped.</summary>
-    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <inheritdoc cref="LabeledImageFolder.Read" path="/exception"/>
     public FolderEvaluation EvaluateFolder(string folder)
     {
         var images = LabeledImageFolder.Read(folder, _invert);

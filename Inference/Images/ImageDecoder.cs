@@ -60,9 +60,13 @@ public static class ImageDecoder
     {
         if (width <= 0 || height <= 0)
             throw new InvalidDataException($"{source}: image is {width}×{height} pixels; width and height must be positive");
-        if (width > MaxSide || height > MaxSide || width * height > MaxPixels)
+        if (width > MaxSide || height > MaxSide)
             throw new InvalidDataException(
-                $"{source}: image is {width}×{height} pixels, larger than the accepted {MaxSide}×{MaxSide} / {MaxPixels:N0} pixels; refusing to decode it");
+                $"{source}: image is {width}×{height} pixels; a side may be at most {MaxSide} pixels; refusing to decode it");
+        if (width * height > MaxPixels)
+            throw new InvalidDataException(
+                $"{source}: image is {width}×{height} = {width * height:N0} pixels, more than the accepted {MaxPixels:N0} " +
+                $"(e.g. 4096×4096); refusing to decode it");
     }
 
     // Gray pictures (R = G = B) keep their value exactly, so a PNG of an MNIST digit scores exactly

@@ -21,6 +21,8 @@ internal static class OnnxModelCheck
     public static InferenceSession OpenSession(string path, SessionOptions? options)
     {
         var info = new FileInfo(path);
+        if (Directory.Exists(info.FullName))
+            throw new FileNotFoundException($"{info.FullName}: is a directory, not an ONNX model file", info.FullName);
         if (!info.Exists)
             throw new FileNotFoundException($"model file not found: {info.FullName}", info.FullName);
         if (info.Length == 0)

@@ -6,7 +6,7 @@ namespace MnistBn.Shared.Configuration;
 
 internal static class ConfigOverride
 {
-    public static void Apply(YamlMappingNode root, string assignment, string fileName)
+    public static void Apply(YamlMappingNode root, string assignment, YamlOrigins origins)
     {
         var equals = assignment.IndexOf('=');
         if (equals <= 0)
@@ -19,14 +19,16 @@ internal static class ConfigOverride
         for (var i = 0; i < segments.Length - 1; i++)
         {
             if (!mapping.Children.TryGetValue(new YamlScalarNode(segments[i]), out var child) || child is not YamlMappingNode next)
-                throw new ConfigException($"--set {assignment}: '{string.Join('.', segments[..(i + 1)])}' is not a section of {fileName}");
+                throw new ConfigException($"--set {assignment}: '{string.Join('.', segments[..(i + 1)])}' is not a section of {origins.File}");
             mapping = next;
         }
         var key = new YamlScalarNode(segments[^1]);
         if (!mapping.Children.ContainsKey(key))
-            throw new ConfigException($"--set {assignment}: unknown key '{keyPath}' in {fileName}");
+            throw new ConfigException($"--set {assignment}: unknown key '{keyPath}' in {origins.File}");
         // Parse the value as YAML so lists ("[bn]") and numbers behave as in the file.
-        var value = PipelineConfigLoader.ParseMapping($"value: {valueText}", $"--set {assignment}");
-        mapping.Children[key] = value.Children[new YamlScalarNode("value")];
+        var value = PipelineConfigLoader.ParseMapping($"value: {valueText}", _ => $"--set {assignment}")
+            .Children[new YamlScalarNode("value")];
+        origins.AddOverride(value, assignment);
+        mapping.Children[key] = value;
     }
 }

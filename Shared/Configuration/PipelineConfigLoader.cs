@@ -15,6 +15,8 @@ public static class PipelineConfigLoader
     /// <exception cref="ConfigException">The file is missing, malformed or invalid.</exception>
     public static PipelineConfig Load(string path, IEnumerable<string>? overrides = null)
     {
+        if (Directory.Exists(path))
+            throw new ConfigException($"{path}: is a directory, not a configuration file (give the path of a pipeline.yaml)");
         if (!File.Exists(path))
             throw new ConfigException($"{path}: configuration file not found");
         return Parse(File.ReadAllText(path), path, overrides);
@@ -23,37 +25,34 @@ public static class PipelineConfigLoader
     /// <summary>Parses YAML text; <paramref name="fileName"/> is used in error messages.</summary>
     public static PipelineConfig Parse(string yaml, string fileName, IEnumerable<string>? overrides = null)
     {
-        var root = ParseMapping(yaml, fileName);
-        var applied = new List<string>();
+        var root = ParseMapping(yaml, line => $"{fileName}:{line}");
+        var origins = new YamlOrigins(fileName);
         foreach (var assignment in overrides ?? [])
-        {
-            ConfigOverride.Apply(root, assignment, fileName);
-            applied.Add(assignment);
-        }
-        try
-        {
-            return Bind(new YamlSection(root, fileName, ""));
-        }
-        catch (ConfigException error) when (applied.Count > 0)
-        {
-            var culprit = applied.FirstOrDefault(a => error.Message.Contains($"'{a.Split('=')[0]}'", StringComparison.Ordinal));
-            throw culprit is null ? error : new ConfigException($"{error.Message} (set by --set {culprit})");
-        }
+            ConfigOverride.Apply(root, assignment, origins);
+        return Bind(new YamlSection(root, origins, ""));
     }
 
-    internal static YamlMappingNode ParseMapping(string yaml, string fileName)
+    /// <summary>The document's root mapping; <paramref name="locate"/> turns a 1-based line into "where" for messages.</summary>
+    internal static YamlMappingNode ParseMapping(string yaml, Func<long, string> locate)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException error)
         {
-            throw new ConfigException($"{fileName}:{error.Start.Line}: malformed YAML: {error.InnerException?.Message ?? error.Message}");
+            throw new ConfigException($"{locate(error.Start.Line)}: malformed YAML: {error.InnerException?.Message ?? error.Message}");
+        }
+        catch (Exception error) when (error is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner lets a few syntax errors (e.g. an unclosed flow list) out as state
+            // errors without a position; where it stopped reading is the best line to show.
+            throw new ConfigException($"{locate(scanner.CurrentPosition.Line)}: malformed YAML: reading stopped here (an unclosed [, {{ or quote?)");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new ConfigException($"{fileName}: expected a mapping of sections (data, model, training, ...)");
+            throw new ConfigException($"{locate(1)}: expected a mapping of sections (data, model, training, ...)");
         return root;
     }
 

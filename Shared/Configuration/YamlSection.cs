@@ -7,14 +7,14 @@ namespace MnistBn.Shared.Configuration;
 internal sealed class YamlSection
 {
     private readonly YamlMappingNode _node;
-    private readonly string _file;
+    private readonly YamlOrigins _origins;
     private readonly string _path;
     private readonly HashSet<string> _read = [];
 
-    public YamlSection(YamlMappingNode node, string file, string path)
+    public YamlSection(YamlMappingNode node, YamlOrigins origins, string path)
     {
         _node = node;
-        _file = file;
+        _origins = origins;
         _path = path;
     }
 
@@ -23,7 +23,7 @@ internal sealed class YamlSection
         var node = Required(key);
         if (node is not YamlMappingNode mapping)
             throw Error(key, node, "expected a mapping of keys");
-        return new YamlSection(mapping, _file, PathOf(key));
+        return new YamlSection(mapping, _origins, PathOf(key));
     }
 
     public IReadOnlyList<YamlSection> SectionList(string key)
@@ -36,7 +36,7 @@ internal sealed class YamlSection
         {
             if (sequence.Children[i] is not YamlMappingNode item)
                 throw Error($"{key}[{i}]", sequence.Children[i], "expected a mapping of keys");
-            sections.Add(new YamlSection(item, _file, $"{PathOf(key)}[{i}]"));
+            sections.Add(new YamlSection(item, _origins, $"{PathOf(key)}[{i}]"));
         }
         return sections;
     }
@@ -146,16 +146,17 @@ internal sealed class YamlSection
         return number;
     }
 
-    /// <summary>"file:line: 'path'" for a key that was read, to prefix an error found after reading.</summary>
+    /// <summary>"file:line: 'path'" (or "--set …: 'path'") for a key that was read, to prefix an error found after reading.</summary>
     public string PathDescription(string key) =>
-        $"{_file}:{_node.Children[new YamlScalarNode(key)].Start.Line}: '{PathOf(key)}'";
+        $"{_origins.Describe(_node.Children[new YamlScalarNode(key)])}: '{PathOf(key)}'";
 
     /// <summary>Fails on the first key of this mapping that no reader asked for.</summary>
     public void EnsureNoUnknownKeys()
     {
         foreach (var (keyNode, _) in _node.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            if (keyNode is not YamlScalarNode { Value: { } key })
+                throw new ConfigException($"{_origins.Describe(keyNode)}: a key in '{(_path.Length == 0 ? "(top level)" : _path)}' is not a plain name");
             if (!_read.Contains(key))
                 throw Error(key, keyNode, "unknown key");
         }
@@ -179,12 +180,12 @@ internal sealed class YamlSection
     {
         _read.Add(key);
         if (!_node.Children.TryGetValue(new YamlScalarNode(key), out var node))
-            throw new ConfigException($"{_file}: missing key '{PathOf(key)}' (in the mapping at line {_node.Start.Line})");
+            throw new ConfigException($"{_origins.Describe(_node)}: missing key '{PathOf(key)}' in the mapping that starts here");
         return node;
     }
 
     private string PathOf(string key) => _path.Length == 0 ? key : $"{_path}.{key}";
 
     private ConfigException Error(string key, YamlNode node, string problem) =>
-        new($"{_file}:{node.Start.Line}: '{PathOf(key)}': {problem}");
+        new($"{_origins.Describe(node)}: '{PathOf(key)}': {problem}");
 }

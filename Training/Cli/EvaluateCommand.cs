@@ -22,7 +22,7 @@ internal static class EvaluateCommand
 
     private static readonly Option<DirectoryInfo?> ImagesDir = new("--images-dir")
     {
-        Description = "Evaluate image files laid out as <dir>/<digit>/<file> instead of the IDX test set; unreadable files are reported and skipped.",
+        Description = "Evaluate image files laid out as <dir>/<digit>/<file> instead of the IDX test set; unreadable files are reported and skipped (exit code 1); a folder without a usable image is an error.",
     };
 
     private static readonly Option<bool> Invert = new("--invert")
@@ -53,7 +53,7 @@ internal static class EvaluateCommand
                 test = MnistDataset.LoadTest(dataDir, config.Data.Files).Take(config.Training.TestSubset);
             }
             var reports = RepositoryPaths.Resolve(root, config.Report.Directory);
-            var anyBad = false;
+            var skipped = 0;
             foreach (var modelPath in models)
             {
                 using var evaluator = ModelEvaluator.Create(modelPath, options);
@@ -82,7 +82,7 @@ internal static class EvaluateCommand
                     $"  scored in {clock.Elapsed.TotalSeconds:F2} s ({metrics.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F0} images/s, including decoding)"));
                 foreach (var item in bad)
                     Console.Error.WriteLine($"  skipped: {item.Problem}");
-                anyBad |= bad.Count > 0;
+                skipped = Math.Max(skipped, bad.Count);
 
                 string? grid = null;
                 if (metrics.Misclassified.Count > 0)
@@ -96,7 +96,10 @@ internal static class EvaluateCommand
                 report.Write(reportPath);
                 Console.WriteLine($"  report: {reportPath}" + (grid is null ? "" : $"\n  misclassified grid (first {GridImages}, in report order): {grid}"));
             }
-            return anyBad ? 1 : 0;
+            if (skipped > 0)
+                Console.Error.WriteLine($"error: {skipped} file(s) under {folder} could not be evaluated (listed above as skipped); " +
+                    "the reports cover the other images. Exit code 1 says the folder was not evaluated in full.");
+            return skipped > 0 ? 1 : 0;
         }));
         return command;
     }

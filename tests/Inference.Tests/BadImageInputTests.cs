@@ -68,6 +68,23 @@ public sealed class BadImageInputTests(ClassifierFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void Png_within_each_side_but_over_the_pixel_limit_names_the_pixel_limit()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Classifier.PredictEncoded(TestImages.PngHeaderOnly(8192, 8192), "square.png"));
+        Assert.Contains("8192×8192 = 67,108,864 pixels", error.Message);
+        Assert.Contains($"more than the accepted {ImageDecoder.MaxPixels:N0}", error.Message);
+        Assert.DoesNotContain("accepted 8192×8192", error.Message);
+    }
+
+    [Fact]
+    public void Directory_given_as_an_image_is_reported_as_a_directory()
+    {
+        var folder = FixtureModels.TempFolder();
+        var error = Assert.Throws<FileNotFoundException>(() => Classifier.PredictFile(folder));
+        Assert.Equal($"{folder}: is a directory, not an image file", error.Message);
+    }
+
+    [Fact]
     public void Raw_buffer_of_the_wrong_length_is_refused_with_the_expected_length()
     {
         var error = Assert.Throws<InvalidDataException>(() => Classifier.PredictPixels(new byte[783]));

@@ -39,6 +39,14 @@ public sealed class BadModelTests
     }
 
     [Fact]
+    public void Directory_given_as_the_model_is_reported_as_a_directory()
+    {
+        var folder = FixtureModels.TempFolder();
+        var error = Assert.Throws<FileNotFoundException>(() => DigitClassifier.Create(folder));
+        Assert.Equal($"{folder}: is a directory, not an ONNX model file", error.Message);
+    }
+
+    [Fact]
     public void Empty_model_file_is_refused()
     {
         var path = WriteModel("empty.onnx", []);

@@ -109,6 +109,41 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void Empty_folder_is_an_error_not_an_evaluation_of_nothing()
+    {
+        using var evaluator = ModelEvaluator.Create(FixtureModels.BatchNorm);
+        var folder = FixtureModels.TempFolder();
+        Directory.CreateDirectory(Path.Combine(folder, "3"));
+
+        var error = Assert.Throws<FileNotFoundException>(() => evaluator.EvaluateFolder(folder));
+
+        Assert.Equal($"{folder}: the folder holds no files; expected <folder>/<digit>/<image file>", error.Message);
+    }
+
+    [Fact]
+    public void Folder_where_every_file_is_skipped_is_an_error_listing_them()
+    {
+        using var evaluator = ModelEvaluator.Create(FixtureModels.BatchNorm);
+        var folder = FixtureModels.TempFolder();
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(folder, "4")).FullName, "notes.png"), "text");
+        File.WriteAllBytes(Path.Combine(folder, "loose.png"), []);
+
+        var error = Assert.Throws<InvalidDataException>(() => evaluator.EvaluateFolder(folder));
+
+        Assert.StartsWith($"{folder}: none of its 2 files is a usable image:", error.Message);
+        Assert.Contains("notes.png: not a recognised image", error.Message);
+        Assert.Contains("loose.png: no label", error.Message);
+    }
+
+    [Fact]
+    public void File_given_as_the_folder_is_reported_as_a_file()
+    {
+        using var evaluator = ModelEvaluator.Create(FixtureModels.BatchNorm);
+        var error = Assert.Throws<DirectoryNotFoundException>(() => evaluator.EvaluateFolder(FixtureModels.BatchNorm));
+        Assert.StartsWith($"{FixtureModels.BatchNorm}: is a file, not an image folder", error.Message);
+    }
+
+    [Fact]
     public async Task Report_and_misclassified_grid_are_written_and_read_back()
     {
         var test = (await MnistTestData.TestSetAsync()).Take(100);

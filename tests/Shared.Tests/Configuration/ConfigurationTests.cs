@@ -134,8 +134,28 @@ public sealed class ConfigurationTests
     public void Set_override_with_out_of_range_value_names_the_override()
     {
         var error = Fails(RepositoryYaml, "training.epochs=0");
-        Assert.Contains("'training.epochs': 0 is out of range", error.Message);
-        Assert.Contains("(set by --set training.epochs=0)", error.Message);
+        Assert.Equal("--set training.epochs=0: 'training.epochs': 0 is out of range [1, 10000]", error.Message);
+    }
+
+    [Fact]
+    public void Set_override_with_a_bad_list_item_names_the_override_not_a_file_line()
+    {
+        var error = Fails(RepositoryYaml, "model.variants=[bn, resnet]");
+        Assert.Equal("--set model.variants=[bn, resnet]: 'model.variants': expected one of nobn, bn, got 'resnet'", error.Message);
+    }
+
+    [Fact]
+    public void Set_override_with_malformed_yaml_names_the_override()
+    {
+        var error = Fails(RepositoryYaml, "model.variants=[bn");
+        Assert.StartsWith("--set model.variants=[bn: malformed YAML", error.Message);
+    }
+
+    [Fact]
+    public void Set_override_replacing_a_section_reports_its_missing_keys_at_the_override()
+    {
+        var error = Fails(RepositoryYaml, "training.augmentation={enabled: true}");
+        Assert.StartsWith("--set training.augmentation={enabled: true}: missing key 'training.augmentation.rotation_degrees'", error.Message);
     }
 
     [Fact]
