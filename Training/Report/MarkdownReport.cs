@@ -133,6 +133,11 @@ internal static class MarkdownReport
         md.AppendLine(a.Enabled
             ? $"- Augmentation per batch: rotation ±{F(a.RotationDegrees, 1)}°, shear ±{F(a.ShearDegrees, 1)}°, zoom ±{F(a.Zoom, 2)}, shift ±{F(a.Shift, 2)} of the size."
             : "- No augmentation.");
+        var m = report.Machine;
+        md.AppendLine($"- Trained on {m.Processor}, instruction set {m.InstructionSet ?? "not recorded"}, {m.TrainingThreads} training thread{(m.TrainingThreads == 1 ? "" : "s")} " +
+                      $"({m.LogicalCores} logical cores). The same code, seed and thread count reproduce these numbers bit for bit only on " +
+                      "the same instruction set: on another one (AVX2 instead of AVX-512, say) floats round differently and the results differ " +
+                      "in the last digits.");
         md.AppendLine();
     }
 
@@ -148,7 +153,7 @@ internal static class MarkdownReport
     private static void AppendMachine(StringBuilder md, MachineInfo machine)
     {
         md.AppendLine("## Machine").AppendLine();
-        md.AppendLine($"- {machine.Processor}, {machine.LogicalCores} logical cores, training threads: {machine.TrainingThreads} (each batch split over them, one TorchSharp thread each)");
+        md.AppendLine($"- {machine.Processor}, instruction set {machine.InstructionSet ?? "not recorded"}, {machine.LogicalCores} logical cores, training threads: {machine.TrainingThreads} (each batch split over them, one TorchSharp thread each)");
         md.AppendLine($"- {machine.OperatingSystem}, {machine.DotNet}");
         md.AppendLine("- " + string.Join(", ", machine.Packages.Select(p => $"{p.Key} {p.Value}")));
         md.AppendLine();

@@ -18,7 +18,7 @@ public sealed class ReportWriterTests : IDisposable
             return new VariantReport(name, 4.9, history, new TestMetrics(0.0312, accuracy, 10_000),
                 new TestMetrics(0.0312, accuracy, 10_000), 0, confusion, perClass, "models/lenet-" + name + ".onnx", gridPath, [new MisclassifiedReport(12, 7, 9)]);
         }
-        var machine = new MachineInfo("Linux", "cpu", 2, 2, ".NET 10", new Dictionary<string, string> { ["TorchSharp"] = "0.107.0" });
+        var machine = new MachineInfo("Linux", "AMD EPYC (family 25, model 17)", "AVX-512", 2, 2, ".NET 10", new Dictionary<string, string> { ["TorchSharp"] = "0.107.0" });
         return new StudyReport(DateTimeOffset.UnixEpoch, "mnistbn run", "abc", MnistBn.Shared.Configuration.PipelineConfigJson.Serialize(MnistBn.TestSupport.MnistTestData.Config), machine, [Variant("nobn", 0.9921), Variant("bn", 0.9934)], 65);
     }
 
@@ -47,6 +47,25 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("## Setup", markdown);
         Assert.Contains($"{training.Epochs} epochs, batch {training.BatchSize}, adam learning rate {training.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} × {training.LearningRateDecay.ToString(System.Globalization.CultureInfo.InvariantCulture)} per epoch", markdown);
         Assert.Contains("shear ±0.3°", markdown);
+    }
+
+    [Fact]
+    public void Setup_section_names_the_processor_instruction_set_and_training_threads()
+    {
+        var markdown = File.ReadAllText(ReportWriter.Write(Sample(), _dir, _dir));
+
+        var setup = markdown[markdown.IndexOf("## Setup", StringComparison.Ordinal)..markdown.IndexOf("## Training curves", StringComparison.Ordinal)];
+        Assert.Contains("AMD EPYC (family 25, model 17), instruction set AVX-512, 2 training threads", setup);
+    }
+
+    [Fact]
+    public void Report_from_before_the_instruction_set_was_recorded_says_so()
+    {
+        var old = Sample() with { Machine = Sample().Machine with { InstructionSet = null } };
+
+        var markdown = File.ReadAllText(ReportWriter.Write(old, _dir, _dir));
+
+        Assert.Contains("instruction set not recorded", markdown);
     }
 
     [Fact]
