@@ -27,6 +27,7 @@ internal static class CommandCatalog
         PredictCommand.Create(),
         EvaluateCommand.Create(),
         ExperimentCommand.Create(),
+        ReportCommand.Create(),
         BenchTrainingCommand.Create(),
         BenchInferenceCommand.Create(),
     ];

@@ -90,8 +90,11 @@ internal static class EvaluateCommand
                     grid = Path.Combine(reports, $"evaluation-{name}-misclassified.png");
                     MisclassifiedGrid.Write(grid, metrics.Misclassified.Select(m => image(m.Index)), columns: 10, maxImages: GridImages);
                 }
-                var report = new EvaluationReport(modelPath, dataset, evaluator.GpuDeviceId is int gpu ? $"cuda:{gpu}" : "cpu",
-                    DateTimeOffset.UtcNow, metrics, bad, grid, PipelineConfigJson.Hash(config));
+                // The report lands in report.directory, beside committed artefacts: it records repository-relative paths.
+                var report = new EvaluationReport(RepositoryPaths.Portable(root, modelPath), RepositoryPaths.Portable(root, dataset),
+                    evaluator.GpuDeviceId is int gpu ? $"cuda:{gpu}" : "cpu", DateTimeOffset.UtcNow, metrics,
+                    [.. bad.Select(item => PortableItem(item, folder, root))],
+                    grid is null ? null : RepositoryPaths.Portable(root, grid), PipelineConfigJson.Hash(config));
                 var reportPath = Path.Combine(reports, $"evaluation-{name}.json");
                 report.Write(reportPath);
                 Console.WriteLine($"  report: {reportPath}" + (grid is null ? "" : $"\n  misclassified grid (first {GridImages}, in report order): {grid}"));
@@ -102,5 +105,14 @@ internal static class EvaluateCommand
             return skipped > 0 ? 1 : 0;
         }));
         return command;
+    }
+
+    // A skipped file is named by its absolute path, and its message names it (and the folder) too.
+    private static BadItem PortableItem(BadItem item, string? folder, string root)
+    {
+        var problem = item.Problem.Replace(item.Path, RepositoryPaths.Portable(root, item.Path), StringComparison.Ordinal);
+        if (folder is not null)
+            problem = problem.Replace(folder, RepositoryPaths.Portable(root, folder), StringComparison.Ordinal);
+        return new BadItem(RepositoryPaths.Portable(root, item.Path), problem);
     }
 }

@@ -7,6 +7,7 @@ using MnistBn.Shared.Configuration;
 using MnistBn.Training.Experiments;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Pipeline;
+using MnistBn.Training.Report;
 
 namespace MnistBn.Training.Cli;
 
@@ -48,7 +49,7 @@ internal static class ExperimentCommand
 #endif
             var directory = Path.Combine(RepositoryPaths.Resolve(root, config.Report.Directory), ExperimentFiles.DirectoryName);
             var context = new ExperimentContext(experiments, DataSplit.Of(session.Train), DataSplit.Of(session.Test), directory,
-                "mnistbn " + string.Join(" ", parse.Tokens.Select(t => t.Value)), Console.WriteLine);
+                PortableCommand.Of(parse.Tokens.Select(t => t.Value), root), Console.WriteLine);
             foreach (var path in ExperimentSuite.Run(parse.GetValue(Which)!, context))
                 Console.WriteLine($"wrote {Path.GetRelativePath(root, path)}");
             return 0;

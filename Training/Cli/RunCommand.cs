@@ -28,7 +28,7 @@ internal static class RunCommand
             var runner = new StudyRunner(config, root, parse.GetValue(force), Console.WriteLine);
             try
             {
-                var report = await runner.RunAsync("mnistbn " + string.Join(' ', parse.Tokens.Select(t => t.Value)), WithProgress, cancel);
+                var report = await runner.RunAsync(PortableCommand.Of(parse.Tokens.Select(t => t.Value), root), WithProgress, cancel);
                 PrintTable(report);
                 return 0;
             }

@@ -48,6 +48,36 @@ internal static class ExperimentSuite
         return written;
     }
 
+    /// <summary>
+    /// Renders each experiment page in <paramref name="directory"/> (Markdown and charts) again from its JSON,
+    /// its header passed through <paramref name="header"/>, without training; then the index, where there is
+    /// one. Returns the Markdown files written.
+    /// </summary>
+    public static IReadOnlyList<string> Rerender(string directory, Func<ExperimentHeader, ExperimentHeader> header)
+    {
+        var written = new List<string>();
+        foreach (var name in Names.Where(name => File.Exists(ExperimentFiles.JsonPath(directory, name))))
+        {
+            written.Add(name switch
+            {
+                LrSweepExperiment.Name => LrSweepExperiment.Write(Restamped<LrSweepReport>(name, r => r.Header, (r, h) => r with { Header = h }), directory),
+                StepsToTargetExperiment.Name => StepsToTargetExperiment.Write(Restamped<StepsToTargetReport>(name, r => r.Header, (r, h) => r with { Header = h }), directory),
+                CovariateShiftExperiment.Name => CovariateShiftExperiment.Write(Restamped<CovariateShiftReport>(name, r => r.Header, (r, h) => r with { Header = h }), directory),
+                BnPlacementExperiment.Name => BnPlacementExperiment.Write(Restamped<BnPlacementReport>(name, r => r.Header, (r, h) => r with { Header = h }), directory),
+                _ => throw new InvalidOperationException($"no renderer for experiment '{name}'"),
+            });
+        }
+        if (File.Exists(Path.Combine(directory, ExperimentFiles.Index)))
+            written.Add(WriteIndex(directory));
+        return written;
+
+        T Restamped<T>(string name, Func<T, ExperimentHeader> of, Func<T, ExperimentHeader, T> with)
+        {
+            var report = ExperimentFiles.Read<T>(directory, name);
+            return with(report, header(of(report)));
+        }
+    }
+
     /// <summary>What the index needs from any experiment's JSON.</summary>
     private sealed record IndexEntry(ExperimentHeader Header, IReadOnlyList<string> Findings);
 

@@ -76,7 +76,7 @@ internal static class LrSweepExperiment
         return new LrSweepReport(header, new(context.Shared, config), steps, runs, summary, Findings(config, summary));
     }
 
-    internal static string Machine() => $"{Environment.ProcessorCount} cores, .NET {Environment.Version}";
+    internal static string Machine() => MachineInfoReader.Summary();
 
     private static List<LrSweepSummary> Summarize(IReadOnlyList<LrSweepRun> runs)
     {

@@ -5,6 +5,7 @@
 // stage resumes from its last checkpoint.
 using System.Diagnostics;
 using MnistBn.Inference;
+using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Shared.Data;
 using MnistBn.Shared.IO;
@@ -19,7 +20,7 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
     // Bump a stage's version when its code changes what it produces, so old stamps go stale.
     private const string TrainStage = "train-v4"; // v2: BN and pooling as autograd functions, lr decay; v3: C# kernels, SinglePassAdam; v4: batches split over threads, conv2 backward in C#
     private const string ExportStage = "export-v1";
-    private const string EvaluateStage = "evaluate-v1";
+    private const string EvaluateStage = "evaluate-v2"; // v2: metrics.json records the model path relative to the repository
     private const int GridImages = 100;
 
     private readonly StudyPaths _paths = new(config, root);
@@ -45,7 +46,7 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
 
         var report = new StudyReport(DateTimeOffset.UtcNow, command, PipelineConfigJson.Hash(config), PipelineConfigJson.Serialize(config),
             MachineInfoReader.Read(trainer.Threads), variants, clock.Elapsed.TotalSeconds);
-        var markdown = ReportWriter.Write(report, _paths.ReportDirectory);
+        var markdown = ReportWriter.Write(report, _paths.ReportDirectory, root);
         log($"report: {markdown}");
         return report;
     }
@@ -116,7 +117,7 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
         var grid = _paths.MisclassifiedGrid(variant);
         MisclassifiedGrid.Write(grid, metrics.Misclassified.Select(m => new GrayImage(test.Columns, test.Rows, test.Image(m.Index).ToArray())),
             columns: 10, maxImages: GridImages);
-        var evaluation = new VariantEvaluation(variant, model, eager, metrics, disagreements.Count, disagreements);
+        var evaluation = new VariantEvaluation(variant, RepositoryPaths.Portable(root, model), eager, metrics, disagreements.Count, disagreements);
         evaluation.Save(metricsPath);
         StageStamp.Write(stamp, "evaluate", inputs, [metricsPath, grid]);
         return evaluation;
@@ -135,8 +136,8 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
             evaluation.Disagreements,
             m.Confusion,
             [.. m.Classes.Select(c => new ClassReport(c.Digit, c.Precision, c.Recall, c.Support))],
-            Path.GetRelativePath(root, evaluation.Model),
-            _paths.MisclassifiedGrid(variant),
+            RepositoryPaths.Portable(root, evaluation.Model), // also rebases a record written before v2 of the stage
+            RepositoryPaths.Portable(root, _paths.MisclassifiedGrid(variant)),
             [.. m.Misclassified.Take(GridImages).Select(x => new MisclassifiedReport(x.Index, x.TrueLabel, x.Predicted))]);
     }
 }

@@ -1,6 +1,7 @@
 // The evaluation stage's result for one variant: the eager (TorchSharp) test metrics, the exported
 // model's metrics through the ML.NET pipeline, and how many test images the two classify differently.
-// Published as models/lenet-<variant>.metrics.json.
+// Published as models/lenet-<variant>.metrics.json; Model is the repository-relative path
+// (RepositoryPaths.Portable), so the published file holds no path of the machine that made it.
 using System.Text.Json;
 using MnistBn.Inference;
 using MnistBn.Shared.IO;

@@ -2,12 +2,14 @@
 // StudyReport record (also written as JSON), and image links are relative to the report folder.
 using System.Globalization;
 using System.Text;
+using MnistBn.Shared;
 
 namespace MnistBn.Training.Report;
 
 internal static class MarkdownReport
 {
-    public static string Render(StudyReport report, string reportDirectory)
+    /// <param name="root">The repository root that the record's paths are relative to.</param>
+    public static string Render(StudyReport report, string reportDirectory, string root)
     {
         var md = new StringBuilder();
         md.AppendLine("# Batch Normalization on MNIST: LeNet with and without BN").AppendLine();
@@ -19,7 +21,7 @@ internal static class MarkdownReport
         AppendPlots(md);
         AppendHistory(md, report);
         foreach (var variant in report.Variants)
-            AppendVariant(md, variant, reportDirectory);
+            AppendVariant(md, variant, reportDirectory, root);
         AppendExperimentsLink(md, reportDirectory);
         AppendMachine(md, report.Machine);
         return md.ToString();
@@ -69,7 +71,7 @@ internal static class MarkdownReport
         md.AppendLine();
     }
 
-    private static void AppendVariant(StringBuilder md, VariantReport v, string reportDirectory)
+    private static void AppendVariant(StringBuilder md, VariantReport v, string reportDirectory, string root)
     {
         md.AppendLine($"## {Label(v.Variant)}: ONNX/ML.NET evaluation").AppendLine();
         md.AppendLine($"Model: `{v.ModelPath}`. Confusion matrix (rows: true digit, columns: predicted):").AppendLine();
@@ -84,12 +86,19 @@ internal static class MarkdownReport
         md.AppendLine();
         if (v.MisclassifiedGridPath is not null)
         {
-            var relative = Path.GetRelativePath(reportDirectory, v.MisclassifiedGridPath).Replace('\\', '/');
+            var relative = ImageLink(v.MisclassifiedGridPath, reportDirectory, root);
             md.AppendLine($"Misclassified test digits ({v.Misclassified.Count} shown), tile by tile as *true → predicted*:").AppendLine();
             md.AppendLine($"![misclassified digits, {v.Variant}]({relative})").AppendLine();
             AppendTileLegend(md, v.Misclassified);
         }
     }
+
+    // The record holds the grid's path relative to the repository; a grid outside it keeps only its
+    // name in the record, and is linked by that name: the study writes it beside the report.
+    private static string ImageLink(string recordedPath, string reportDirectory, string root) =>
+        RepositoryPaths.IsOutside(recordedPath)
+            ? recordedPath[RepositoryPaths.OutsidePrefix.Length..]
+            : Path.GetRelativePath(reportDirectory, RepositoryPaths.Resolve(root, recordedPath)).Replace('\\', '/');
 
     // A table laid out like the grid (10 tiles a row) so each tile's labels sit where the tile does.
     private static void AppendTileLegend(StringBuilder md, IReadOnlyList<MisclassifiedReport> tiles)
@@ -124,6 +133,11 @@ internal static class MarkdownReport
         md.AppendLine(a.Enabled
             ? $"- Augmentation per batch: rotation ±{F(a.RotationDegrees, 1)}°, shear ±{F(a.ShearDegrees, 1)}°, zoom ±{F(a.Zoom, 2)}, shift ±{F(a.Shift, 2)} of the size."
             : "- No augmentation.");
+        var m = report.Machine;
+        md.AppendLine($"- Trained on {m.Processor}, instruction set {m.InstructionSet ?? "not recorded"}, {m.TrainingThreads} training thread{(m.TrainingThreads == 1 ? "" : "s")} " +
+                      $"({m.LogicalCores} logical cores). The same code, seed and thread count reproduce these numbers bit for bit only on " +
+                      "the same instruction set: on another one (AVX2 instead of AVX-512, say) floats round differently and the results differ " +
+                      "in the last digits.");
         md.AppendLine();
     }
 
@@ -139,7 +153,7 @@ internal static class MarkdownReport
     private static void AppendMachine(StringBuilder md, MachineInfo machine)
     {
         md.AppendLine("## Machine").AppendLine();
-        md.AppendLine($"- {machine.Processor}, {machine.LogicalCores} logical cores, training threads: {machine.TrainingThreads} (each batch split over them, one TorchSharp thread each)");
+        md.AppendLine($"- {machine.Processor}, instruction set {machine.InstructionSet ?? "not recorded"}, {machine.LogicalCores} logical cores, training threads: {machine.TrainingThreads} (each batch split over them, one TorchSharp thread each)");
         md.AppendLine($"- {machine.OperatingSystem}, {machine.DotNet}");
         md.AppendLine("- " + string.Join(", ", machine.Packages.Select(p => $"{p.Key} {p.Value}")));
         md.AppendLine();

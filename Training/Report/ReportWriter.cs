@@ -13,13 +13,14 @@ internal static class ReportWriter
     };
 
     /// <summary>Writes every report file into <paramref name="directory"/>; returns the Markdown path.</summary>
-    public static string Write(StudyReport report, string directory)
+    /// <param name="root">The repository root that the report's recorded paths are relative to.</param>
+    public static string Write(StudyReport report, string directory, string root)
     {
         Directory.CreateDirectory(directory);
         WriteCharts(report, directory);
         AtomicFile.WriteAllText(Path.Combine(directory, ReportFiles.Json), JsonSerializer.Serialize(report, JsonOptions));
         var markdown = Path.Combine(directory, ReportFiles.Markdown);
-        AtomicFile.WriteAllText(markdown, MarkdownReport.Render(report, directory));
+        AtomicFile.WriteAllText(markdown, MarkdownReport.Render(report, directory, root));
         return markdown;
     }
 

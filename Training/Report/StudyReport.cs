@@ -40,9 +40,11 @@ internal sealed record TestMetrics(double Loss, double Accuracy, int Count);
 internal sealed record ClassReport(int Digit, double Precision, double Recall, int Support);
 
 /// <summary>The machine and software that produced a report.</summary>
+/// <param name="InstructionSet">The widest SIMD instruction set in use (AVX-512, AVX2, …); null in reports written before it was recorded.</param>
 internal sealed record MachineInfo(
     string OperatingSystem,
     string Processor,
+    string? InstructionSet,
     int LogicalCores,
     int TrainingThreads,
     string DotNet,

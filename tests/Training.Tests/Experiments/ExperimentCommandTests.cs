@@ -31,6 +31,61 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Recorded_command_names_the_config_relative_to_the_repository_and_no_scratch_path()
+    {
+        var config = Path.Combine(RepositoryPaths.FindRoot(), RepositoryPaths.ConfigFileName);
+        var (exitCode, error) = Run("experiment", "bn-placement",
+            "--config", config,
+            "--set", $"report.directory={_directory}",
+            "--set", "experiments.bn_placement.train_subset=128",
+            "--set", "experiments.bn_placement.epochs=1",
+            "--set", "experiments.bn_placement.batch_size=64",
+            "--set", "experiments.bn_placement.momentums=[0.1]",
+            "--set", "experiments.test_subset=128",
+            "--set", "experiments.threads=2");
+
+        Assert.True(exitCode == 0, error);
+        var experiments = Path.Combine(_directory, "experiments");
+        var expected = $"mnistbn experiment bn-placement --config pipeline.yaml --set report.directory={RepositoryPaths.OutsidePrefix}{Path.GetFileName(_directory)} ";
+        foreach (var file in new[] { "bn-placement.json", "bn-placement.md", "README.md" })
+        {
+            var text = File.ReadAllText(Path.Combine(experiments, file));
+            Assert.Contains(expected, text);
+            Assert.DoesNotContain(config, text);
+            Assert.DoesNotContain(_directory, text);
+        }
+    }
+
+    [Fact]
+    public void Report_command_renders_an_old_experiment_page_again_with_its_config_path_relative()
+    {
+        var (exitCode, error) = Run("experiment", "bn-placement",
+            "--set", $"report.directory={_directory}",
+            "--set", "experiments.bn_placement.train_subset=128",
+            "--set", "experiments.bn_placement.epochs=1",
+            "--set", "experiments.bn_placement.batch_size=64",
+            "--set", "experiments.bn_placement.momentums=[0.1]",
+            "--set", "experiments.test_subset=128",
+            "--set", "experiments.threads=2");
+        Assert.True(exitCode == 0, error);
+        // As records were written before paths were made portable: the checkout's absolute --config path.
+        var oldRoot = Path.Combine(Path.GetTempPath(), "elsewhere", "checkout");
+        var json = Path.Combine(_directory, "experiments", "bn-placement.json");
+        File.WriteAllText(json, File.ReadAllText(json).Replace("mnistbn experiment bn-placement ", $"mnistbn experiment bn-placement --config {oldRoot}/pipeline.yaml ", StringComparison.Ordinal));
+
+        (exitCode, error) = Run("report", "--recorded-root", oldRoot,
+            "--set", $"report.directory={_directory}", "--set", $"export.directory={Path.Combine(_directory, "no-models")}");
+
+        Assert.True(exitCode == 0, error);
+        foreach (var file in new[] { "bn-placement.json", "bn-placement.md", "README.md" })
+        {
+            var text = File.ReadAllText(Path.Combine(_directory, "experiments", file));
+            Assert.Contains("mnistbn experiment bn-placement --config pipeline.yaml --set", text);
+            Assert.DoesNotContain(oldRoot, text);
+        }
+    }
+
+    [Fact]
     public void Config_without_an_experiments_section_fails_with_one_line()
     {
         var yaml = File.ReadAllText(Path.Combine(RepositoryPaths.FindRoot(), RepositoryPaths.ConfigFileName));

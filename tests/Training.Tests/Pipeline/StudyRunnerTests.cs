@@ -85,6 +85,32 @@ public sealed class StudyRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Study_inside_a_repository_records_its_paths_relative_to_the_repository()
+    {
+        // _temp plays the repository: every output path of the config is relative to it, as in pipeline.yaml.
+        var data = await MnistTestData.EnsureAsync();
+        var small = SmallStudy();
+        var config = small with
+        {
+            Data = small.Data with { Directory = data },
+            Model = small.Model with { Variants = ["bn"] },
+            Training = small.Training with { OutputDirectory = "runs" },
+            Export = small.Export with { Directory = "models" },
+            Report = new ReportConfig("reports"),
+        };
+        var runner = new StudyRunner(config, _temp.Path, force: false, _ => { });
+
+        var report = await runner.RunAsync("test", train => train(NoProgress.Instance), CancellationToken.None);
+
+        var paths = new StudyPaths(config, _temp.Path);
+        Assert.Equal("models/lenet-bn.onnx", VariantEvaluation.Load(paths.Metrics("bn")).Model);
+        Assert.Equal("models/lenet-bn.onnx", report.Variants.Single().ModelPath);
+        Assert.Equal("reports/misclassified-bn.png", ReportWriter.Read(paths.ReportDirectory).Variants.Single().MisclassifiedGridPath);
+        foreach (var file in new[] { paths.Metrics("bn"), Path.Combine(paths.ReportDirectory, ReportFiles.Json), Path.Combine(paths.ReportDirectory, ReportFiles.Markdown) })
+            Assert.DoesNotContain(_temp.Path, File.ReadAllText(file));
+    }
+
+    [Fact]
     public async Task Changing_an_export_setting_redoes_export_and_evaluation_but_not_training()
     {
         var config = SmallStudy() with { Model = SmallStudy().Model with { Variants = ["bn"] } };

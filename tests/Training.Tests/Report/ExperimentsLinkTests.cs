@@ -12,12 +12,12 @@ public sealed class ExperimentsLinkTests : IDisposable
     [Fact]
     public void Study_report_links_the_experiments_index_when_present()
     {
-        var without = File.ReadAllText(ReportWriter.Write(ReportWriterTests.Sample(), _dir));
+        var without = File.ReadAllText(ReportWriter.Write(ReportWriterTests.Sample(), _dir, _dir));
         Assert.DoesNotContain("experiments/README.md", without);
 
         Directory.CreateDirectory(Path.Combine(_dir, "experiments"));
         File.WriteAllText(Path.Combine(_dir, "experiments", "README.md"), "# experiments");
-        var with = File.ReadAllText(ReportWriter.Write(ReportWriterTests.Sample(), _dir));
+        var with = File.ReadAllText(ReportWriter.Write(ReportWriterTests.Sample(), _dir, _dir));
         Assert.Contains("](experiments/README.md)", with);
     }
 }
