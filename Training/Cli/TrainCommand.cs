@@ -28,9 +28,11 @@ internal static class TrainCommand
         {
             var (config, root) = CommonOptions.Load(parse);
             var variants = TrainingSession.Variants(config, parse.GetValue(Variant));
+            var output = TrainingSession.OutputDirectory(config, root);
+            // Held for the whole command and taken first: a second training into the same directory fails at once.
+            using var locks = RunDirectoryLock.AcquireAll(variants.Select(v => Trainer.VariantDirectory(output, v)));
             using var session = await TrainingSession.OpenAsync(config, root, Console.WriteLine, cancellationToken);
             var trainer = new Trainer(config, session.Train, session.Test, Console.WriteLine);
-            var output = TrainingSession.OutputDirectory(config, root);
             Console.WriteLine(
                 $"training {string.Join(", ", variants)}: {session.Train.Count} train / {session.Test.Count} test images, " +
                 $"{config.Training.Epochs} epochs, batch {config.Training.BatchSize}, {config.Training.Optimizer} lr {config.Training.LearningRate}, " +

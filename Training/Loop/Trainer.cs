@@ -84,8 +84,8 @@ public sealed class Trainer
         var history = new List<EpochMetrics>();
         if (resume && File.Exists(checkpointPath))
         {
+            RequireResumableConfig(checkpointPath, Checkpoint.ReadHeader(checkpointPath).Config);
             var header = Checkpoint.Restore(checkpointPath, model, optimizer);
-            RequireResumableConfig(checkpointPath, header.Config);
             history.AddRange(header.History.Take(header.EpochsCompleted));
             _log($"{variant}: resuming after epoch {header.EpochsCompleted} from {checkpointPath}");
         }
@@ -180,18 +180,19 @@ public sealed class Trainer
     }
 
     /// <summary>Everything but the epoch count must match: resuming may extend a run, not change it.</summary>
-    public static bool CanResume(PipelineConfig saved, PipelineConfig current)
-    {
-        static string Comparable(PipelineConfig config) =>
-            PipelineConfigJson.Serialize(config with { Training = config.Training with { Epochs = 0 } });
-        return Comparable(saved) == Comparable(current);
-    }
+    public static bool CanResume(PipelineConfig saved, PipelineConfig current) => ResumeBlockers(saved, current).Count == 0;
+
+    /// <summary>The keys other than <c>training.epochs</c> in which <paramref name="current"/> differs from the checkpoint's config.</summary>
+    public static IReadOnlyList<ConfigDifference> ResumeBlockers(PipelineConfig saved, PipelineConfig current) =>
+        [.. ConfigDifferences.Between(saved, current).Where(d => d.Path != "training.epochs")];
 
     private void RequireResumableConfig(string path, PipelineConfig saved)
     {
-        if (!CanResume(saved, _config))
+        var blockers = ResumeBlockers(saved, _config);
+        if (blockers.Count > 0)
             throw new ConfigException(
-                $"{path}: the checkpoint was trained with a different configuration (only training.epochs may change on --resume); train without --resume to start over");
+                $"{path}: the checkpoint was trained with a different configuration: {string.Join(", ", blockers)}; " +
+                "only training.epochs may change on --resume; train without --resume to start over");
     }
 
     private static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch + 1);

@@ -29,6 +29,11 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
     public async Task<StudyReport> RunAsync(string command, Action<Action<ITrainingProgress>> withProgress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
+        // Before anything slow: a second study or training into the same run directories, or an output
+        // directory that cannot be written, fails now rather than after minutes of training.
+        using var locks = RunDirectoryLock.AcquireAll(config.Model.Variants.Select(_paths.VariantRuns));
+        WritableDirectory.Ensure(_paths.ModelsDirectory, "export.directory");
+        WritableDirectory.Ensure(_paths.ReportDirectory, "report.directory");
         using var session = await TrainingSession.OpenAsync(config, root, log, cancel);
         var test = session.TestImages;
         var trainer = new Trainer(config, session.Train, session.Test, log);
@@ -62,7 +67,14 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
             return;
         }
         var checkpoint = _paths.Checkpoint(variant);
-        var resume = !force && File.Exists(checkpoint) && Trainer.CanResume(Loop.Checkpoint.ReadHeader(checkpoint).Config, config);
+        var resume = false;
+        if (!force && File.Exists(checkpoint))
+        {
+            var blockers = Trainer.ResumeBlockers(Loop.Checkpoint.ReadHeader(checkpoint).Config, config);
+            resume = blockers.Count == 0;
+            if (!resume)
+                log($"{variant}: the checkpoint was trained with other settings ({string.Join(", ", blockers)}); training from scratch");
+        }
         withProgress(progress => trainer.Run(variant, _paths.RunsDirectory, resume, progress).Model.Dispose());
         StageStamp.Write(stamp, "train", inputs, [checkpoint, _paths.TrainingHistory(variant)]);
     }

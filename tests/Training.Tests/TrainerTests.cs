@@ -67,7 +67,7 @@ public sealed class TrainerTests(TrainingFixture data) : IClassFixture<TrainingF
         Train(config, "nobn", temp.Path, resume: false).Model.Dispose();
         var changed = config with { Training = config.Training with { LearningRate = 0.01 } };
         var error = Assert.Throws<ConfigException>(() => Train(changed, "nobn", temp.Path, resume: true));
-        Assert.Contains("different configuration", error.Message);
+        Assert.Contains("different configuration: training.learning_rate (0.002 → 0.01); only training.epochs may change", error.Message);
     }
 
     [Fact]
