@@ -42,7 +42,7 @@ public static class Checkpoint
             writer.Write(JsonSerializer.Serialize(header, TrainingHistory.Json));
             model.save(writer);
             optimizer.save_state_dict(writer);
-        });
+        }, "checkpoint");
 
     /// <summary>Reads only the header.</summary>
     public static CheckpointHeader ReadHeader(string path)
