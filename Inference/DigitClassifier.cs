@@ -102,7 +102,7 @@ public sealed class DigitClassifier : IDisposable
         ThrowIfDisposed();
         if (pixels.Length != Shared.ModelContract.PixelCount)
             GrayImage.FromRaw(pixels); // throws the descriptive error
-        return Run(GrayImage.ToMLImage(pixels, Shared.ModelContract.Width, Shared.ModelContract.Height));
+        return Run(GrayImage.ToMLImage(pixels, Shared.ModelContract.Width, Shared.ModelContract.Height), InkCheck.IsBlank(pixels));
     }
 
     /// <summary>Predicts from a decoded gray image of any size.</summary>
@@ -110,10 +110,10 @@ public sealed class DigitClassifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         ThrowIfDisposed();
-        return Run(image.ToMLImage());
+        return Run(image.ToMLImage(), InkCheck.IsBlank(image.Pixels));
     }
 
-    private DigitPrediction Run(Microsoft.ML.Data.MLImage image)
+    private DigitPrediction Run(Microsoft.ML.Data.MLImage image, bool isBlank)
     {
         if (!_engines.TryTake(out var engine))
             engine = _pipeline.CreateEngine();
@@ -122,7 +122,7 @@ public sealed class DigitClassifier : IDisposable
             // A fresh output object per call: the caller keeps the arrays.
             var scores = new DigitScores();
             engine.Predict(new DigitImageInput { Image = image }, ref scores);
-            return DigitPrediction.From(scores.Logits, scores.Probabilities);
+            return DigitPrediction.From(scores.Logits, scores.Probabilities, isBlank);
         }
         finally
         {

@@ -9,6 +9,12 @@ namespace MnistBn.Inference;
 /// <param name="Logits">Ten raw scores in class order.</param>
 public sealed record DigitPrediction(int Digit, IReadOnlyList<float> Probabilities, IReadOnlyList<float> Logits)
 {
+    /// <summary>
+    /// The picture has no ink (see <see cref="InkCheck"/>): there is no digit to recognise, and
+    /// <see cref="Digit"/> and the probabilities say only what the model makes of an empty canvas.
+    /// </summary>
+    public bool IsBlank { get; init; }
+
     /// <summary>The class label of <see cref="Digit"/> from the model contract.</summary>
     public string Label => ModelContract.ClassLabels[Digit];
 
@@ -20,6 +26,6 @@ public sealed record DigitPrediction(int Digit, IReadOnlyList<float> Probabiliti
         [.. Probabilities.Select((p, digit) => (Digit: digit, Probability: p))
             .OrderByDescending(x => x.Probability).ThenBy(x => x.Digit).Take(count)];
 
-    internal static DigitPrediction From(float[] logits, float[] probabilities) =>
-        new(ScoredBatch.ArgMax(probabilities), probabilities, logits);
+    internal static DigitPrediction From(float[] logits, float[] probabilities, bool isBlank) =>
+        new(ScoredBatch.ArgMax(probabilities), probabilities, logits) { IsBlank = isBlank };
 }

@@ -57,7 +57,8 @@ internal static class PredictCommand
                     {
                         var prediction = classifier.PredictFile(image.FullName);
                         var top = string.Join(", ", prediction.Top(3).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Digit}: {t.Probability:F4}")));
-                        Console.WriteLine($"{image.FullName}\t{name}\tdigit {prediction.Label}\ttop-3 {top}");
+                        Console.WriteLine($"{image.FullName}\t{name}\t" +
+                            (prediction.IsBlank ? "blank (no ink), no digit" : $"digit {prediction.Label}") + $"\ttop-3 {top}");
                     }
                     catch (Exception error) when (error is InvalidDataException or IOException)
                     {
