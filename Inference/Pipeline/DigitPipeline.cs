@@ -36,15 +36,27 @@ internal sealed class DigitPipeline : IDisposable
     public static DigitPipeline Create(string modelPath, int? gpuDeviceId, bool invert)
     {
         var context = new MLContext(seed: 0);
+        var estimator = Estimator(context.Transforms, modelPath, gpuDeviceId, invert, DigitImageInput.ColumnName, withPredictedLabel: false);
+        var empty = context.Data.LoadFromEnumerable(Array.Empty<DigitImageInput>());
+        return new DigitPipeline(context, estimator.Fit(empty));
+    }
+
+    /// <summary>
+    /// The chain: ResizeImages(28×28) → ExtractPixels(one channel, planar, contract scaling) →
+    /// ApplyOnnxModel (→ PredictedLabel). Apps get it through <see cref="DigitScoringCatalog.ScoreDigits"/>.
+    /// </summary>
+    internal static IEstimator<ITransformer> Estimator(
+        TransformsCatalog transforms, string modelPath, int? gpuDeviceId, bool invert, string imageColumn, bool withPredictedLabel)
+    {
         var (offset, scale) = PixelScaling(invert);
-        var estimator = context.Transforms.ResizeImages(
+        var estimator = transforms.ResizeImages(
                 outputColumnName: ResizedColumn,
                 imageWidth: ModelContract.Width,
                 imageHeight: ModelContract.Height,
-                inputColumnName: DigitImageInput.ColumnName,
+                inputColumnName: imageColumn,
                 resizing: ImageResizingEstimator.ResizingKind.Fill)
             // Images arrive as BGRA with R = G = B = the gray value, so one channel carries it all.
-            .Append(context.Transforms.ExtractPixels(
+            .Append(transforms.ExtractPixels(
                 outputColumnName: ModelContract.InputName,
                 inputColumnName: ResizedColumn,
                 colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Red,
@@ -55,7 +67,7 @@ internal sealed class DigitPipeline : IDisposable
                 outputAsFloatArray: true))
             // FallbackToCpu stays false: ML.NET's fallback catches only OnnxRuntimeException and says
             // nothing; DeviceResolver has already decided the device and warned.
-            .Append(context.Transforms.ApplyOnnxModel(new OnnxOptions
+            .Append(transforms.ApplyOnnxModel(new OnnxOptions
             {
                 OutputColumns = [ModelContract.LogitsName, ModelContract.ProbabilitiesName],
                 InputColumns = [ModelContract.InputName],
@@ -69,8 +81,11 @@ internal sealed class DigitPipeline : IDisposable
                 IntraOpNumThreads = 1,
                 InterOpNumThreads = 1,
             }));
-        var empty = context.Data.LoadFromEnumerable(Array.Empty<DigitImageInput>());
-        return new DigitPipeline(context, estimator.Fit(empty));
+        if (!withPredictedLabel)
+            return estimator;
+        return estimator
+            .Append(transforms.CustomMapping<ScoreRow, PredictedLabelRow>(PredictedLabelMapping.Map, PredictedLabelMapping.ContractName))
+            .Append(transforms.DropColumns(ResizedColumn, ModelContract.InputName));
     }
 
     /// <summary>
