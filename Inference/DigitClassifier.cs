@@ -113,6 +113,28 @@ public sealed class DigitClassifier : IDisposable
         return Run(image.ToMLImage(), InkCheck.IsBlank(image.Pixels));
     }
 
+    /// <summary>
+    /// Predicts many decoded images (any sizes) in one streaming pass of the pipeline — ML.NET's batch
+    /// path, several times the throughput of one <see cref="Predict(GrayImage)"/> call per image.
+    /// Thread-safe; results are in input order and equal the single predictions.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="images"/> or one of them is null.</exception>
+    public IReadOnlyList<DigitPrediction> PredictBatch(IReadOnlyList<GrayImage> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ThrowIfDisposed();
+        for (var i = 0; i < images.Count; i++)
+        {
+            if (images[i] is null)
+                throw new ArgumentNullException(nameof(images), $"image {i} of the batch is null");
+        }
+        var scores = _pipeline.Score(images.Select(image => new DigitImageInput { Image = image.ToMLImage() }), images.Count);
+        var predictions = new DigitPrediction[images.Count];
+        for (var i = 0; i < predictions.Length; i++)
+            predictions[i] = DigitPrediction.From(scores.LogitsOf(i).ToArray(), scores.ProbabilitiesOf(i).ToArray(), InkCheck.IsBlank(images[i].Pixels));
+        return predictions;
+    }
+
     private DigitPrediction Run(Microsoft.ML.Data.MLImage image, bool isBlank)
     {
         if (!_engines.TryTake(out var engine))

@@ -1,7 +1,5 @@
 // How a DigitClassifier runs: which device, whether CPU fallback is allowed, and whether the
 // pictures are dark digits on a light background.
-using MnistBn.Shared.Configuration;
-
 namespace MnistBn.Inference;
 
 /// <summary>Options of <see cref="DigitClassifier"/>.</summary>
@@ -18,12 +16,4 @@ public sealed record DigitClassifierOptions
 
     /// <summary>Receives warnings (e.g. the CPU fallback); null discards them.</summary>
     public Action<string>? Log { get; init; }
-
-    /// <summary>Device and fallback from pipeline.yaml's <c>evaluation</c> section.</summary>
-    public static DigitClassifierOptions FromConfig(EvaluationConfig evaluation, Action<string>? log = null) => new()
-    {
-        Device = evaluation.Device,
-        AllowCpuFallback = evaluation.AllowCpuFallback,
-        Log = log,
-    };
 }

@@ -4,12 +4,12 @@
 // (no CUDA provider compiled in) and with the GPU package on a machine without CUDA.
 using Microsoft.ML.OnnxRuntime;
 using MnistBn.Inference.Pipeline;
-using MnistBn.Shared.Configuration;
+using MnistBn.Shared;
 
 namespace MnistBn.Inference;
 
 /// <summary>Turns <c>cpu</c> / <c>cuda[:id]</c> plus the fallback flag into a concrete device.</summary>
-public static class DeviceResolver
+internal static class DeviceResolver
 {
     /// <summary>ONNX Runtime's name of the CUDA execution provider.</summary>
     public const string CudaProvider = "CUDAExecutionProvider";

@@ -1,6 +1,6 @@
 // The options-pattern form of a classifier's settings, for services.AddDigitClassifier: mutable so
 // that configuration binding and configure callbacks can fill it, validated once at host start.
-using MnistBn.Shared.Configuration;
+using MnistBn.Shared;
 
 namespace MnistBn.Inference;
 

@@ -43,6 +43,14 @@ public sealed class GrayImage
         return new GrayImage(ModelContract.Width, ModelContract.Height, pixels.ToArray());
     }
 
+    /// <summary>Decodes an encoded picture (PNG, JPEG, BMP, GIF, WebP; any size) into gray, strictly.</summary>
+    /// <param name="encoded">The whole encoded file.</param>
+    /// <param name="source">Names the input in error messages (a path, or e.g. "upload").</param>
+    /// <param name="background">Gray value transparent pixels are composited over (255 for dark-on-light pictures).</param>
+    /// <exception cref="InvalidDataException">Empty, not an image, of absurd size, or truncated/corrupt.</exception>
+    public static GrayImage Decode(ReadOnlySpan<byte> encoded, string source, byte background = 0) =>
+        ImageDecoder.Decode(encoded, source, background);
+
     /// <summary>
     /// A fresh BGRA <see cref="MLImage"/> with B = G = R = gray (opaque). Fresh every time, because
     /// ML.NET's image transforms dispose the image they consume.

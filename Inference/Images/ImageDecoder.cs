@@ -8,7 +8,7 @@ using SkiaSharp;
 namespace MnistBn.Inference;
 
 /// <summary>Decodes encoded images into grayscale, refusing what is not a plausible digit picture.</summary>
-public static class ImageDecoder
+internal static class ImageDecoder
 {
     /// <summary>Largest accepted width or height; a digit picture larger than this is almost surely not one.</summary>
     public const int MaxSide = 8192;

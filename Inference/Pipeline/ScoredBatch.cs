@@ -5,7 +5,7 @@ using MnistBn.Shared;
 namespace MnistBn.Inference;
 
 /// <summary>Scores of <see cref="Count"/> images; row <c>i</c> occupies <c>[i·10, i·10 + 10)</c>.</summary>
-public sealed class ScoredBatch
+internal sealed class ScoredBatch
 {
     /// <summary>Room for <paramref name="count"/> rows, all zero.</summary>
     public ScoredBatch(int count)

@@ -5,6 +5,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using MnistBn.Training.Evaluation;
 using MnistBn.Inference;
 using MnistBn.Shared.Data;
 using SkiaSharp;
@@ -45,7 +46,7 @@ internal static class BenchInferenceCommand
             var samples = Math.Max(100, parse.GetValue(Samples));
             var dataDir = await new MnistFetcher(config.Data, root, Console.WriteLine).EnsureAsync(cancel);
             var test = MnistDataset.LoadTest(dataDir, config.Data.Files);
-            var options = DigitClassifierOptions.FromConfig(config.Evaluation, Console.Error.WriteLine);
+            var options = ClassifierOptionsFromConfig.For(config.Evaluation, Console.Error.WriteLine);
 
 #if DEBUG
             Console.WriteLine("warning: Debug build; benchmark with -c Release");

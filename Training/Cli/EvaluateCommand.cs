@@ -4,6 +4,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using MnistBn.Training.Evaluation;
 using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
@@ -42,7 +43,7 @@ internal static class EvaluateCommand
             var (config, root) = CommonOptions.Load(parse);
             var models = InferenceModels.Select(config, root, parse.GetValue(Models), all: true);
             var folder = parse.GetValue(ImagesDir)?.FullName;
-            var options = DigitClassifierOptions.FromConfig(config.Evaluation, Console.Error.WriteLine) with
+            var options = ClassifierOptionsFromConfig.For(config.Evaluation, Console.Error.WriteLine) with
             {
                 InvertImages = parse.GetValue(Invert),
             };

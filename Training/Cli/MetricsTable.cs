@@ -1,6 +1,7 @@
 // Prints evaluation metrics as plain-text tables: the summary, per-class precision/recall, and the
 // confusion matrix (rows: true digit, columns: predicted digit).
 using System.Globalization;
+using MnistBn.Training.Evaluation;
 using MnistBn.Inference;
 using MnistBn.Shared;
 

@@ -3,6 +3,7 @@
 // image is reported and the others are still predicted; the exit code is 1 if any failed.
 using System.CommandLine;
 using System.Globalization;
+using MnistBn.Training.Evaluation;
 using MnistBn.Inference;
 
 namespace MnistBn.Training.Cli;
@@ -42,7 +43,7 @@ internal static class PredictCommand
         {
             var (config, root) = CommonOptions.Load(parse);
             var models = InferenceModels.Select(config, root, parse.GetValue(Models), parse.GetValue(Both));
-            var options = DigitClassifierOptions.FromConfig(config.Evaluation, Console.Error.WriteLine) with
+            var options = ClassifierOptionsFromConfig.For(config.Evaluation, Console.Error.WriteLine) with
             {
                 InvertImages = parse.GetValue(Invert),
             };

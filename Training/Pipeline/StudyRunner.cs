@@ -4,6 +4,7 @@
 // code version) and its outputs still verify; `force` redoes everything. An interrupted training
 // stage resumes from its last checkpoint.
 using System.Diagnostics;
+using MnistBn.Training.Evaluation;
 using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
@@ -120,7 +121,7 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
         }
 
         var clock = Stopwatch.StartNew();
-        using var evaluator = ModelEvaluator.Create(model, DigitClassifierOptions.FromConfig(config.Evaluation, log));
+        using var evaluator = ModelEvaluator.Create(model, ClassifierOptionsFromConfig.For(config.Evaluation, log));
         var scores = evaluator.Score(test);
         var metrics = EvaluationMetrics.Compute(test.Labels, scores);
         log($"{variant}: scored {test.Count:N0} test images through ML.NET in {clock.Elapsed.TotalSeconds:F2} s");

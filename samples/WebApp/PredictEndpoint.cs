@@ -55,7 +55,7 @@ public static class PredictEndpoint
         {
             image = isRaw
                 ? GrayImage.FromRaw(body, "raw body")
-                : ImageDecoder.Decode(body, $"{mediaType} body", background: invert ? byte.MaxValue : byte.MinValue);
+                : GrayImage.Decode(body, $"{mediaType} body", background: invert ? byte.MaxValue : byte.MinValue);
         }
         catch (InvalidDataException e)
         {

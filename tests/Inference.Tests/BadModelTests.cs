@@ -1,5 +1,6 @@
 // Each kind of bad model file is refused when the classifier is created, with the file's name.
 using Google.Protobuf;
+using MnistBn.Training.Evaluation;
 using MnistBn.Shared;
 using MnistBn.Training.Export;
 

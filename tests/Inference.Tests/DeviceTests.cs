@@ -2,6 +2,7 @@
 // logged; with fallback disallowed creation fails with a clear message. Both are decided by
 // DeviceResolver, because ML.NET's own fallback does not cover the CPU package (pinned below).
 using Microsoft.ML;
+using MnistBn.Training.Evaluation;
 using MnistBn.Inference.Pipeline;
 using MnistBn.TestSupport;
 

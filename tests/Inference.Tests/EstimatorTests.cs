@@ -4,6 +4,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using MnistBn.Training.Evaluation;
 using MnistBn.Shared;
 using MnistBn.Shared.Data;
 using MnistBn.TestSupport;

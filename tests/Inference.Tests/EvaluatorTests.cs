@@ -1,5 +1,6 @@
 // Batch evaluation on real MNIST test images: the metrics are internally consistent, equal those
 // computed from direct ONNX Runtime scores, and a folder run skips bad files and goes on.
+using MnistBn.Training.Evaluation;
 using MnistBn.Shared;
 using MnistBn.TestSupport;
 using SkiaSharp;

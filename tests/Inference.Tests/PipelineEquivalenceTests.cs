@@ -1,5 +1,6 @@
 // The ML.NET pipeline (per-image engine and batch Transform) must score exactly like plain ONNX
 // Runtime on the same model and the same real MNIST test images.
+using MnistBn.Training.Evaluation;
 using MnistBn.Shared;
 using MnistBn.TestSupport;
 

@@ -1,12 +1,14 @@
 // The NuGet package as an app sees it: packed from this repository into a temporary local feed,
-// referenced by a throwaway console app (local feed + the machine's usual sources), restored, built
-// and run on a real exported model. Also pins what the package carries: XML docs, a README, and no
-// TorchSharp anywhere in the consumer's dependency graph.
+// referenced by throwaway console apps outside the repository (local feed + the machine's usual
+// sources), restored, built and run on real exported models. Also pins what the packages carry: XML
+// docs, a README, and a lean dependency graph (ML.NET + ONNX Runtime + MnistBn.Contract: no TorchSharp,
+// no YamlDotNet, no MnistBn.Shared).
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using MnistBn.Inference;
 using MnistBn.Shared;
+using MnistBn.TestSupport;
 
 namespace MnistBn.Packaging.Tests;
 
@@ -25,7 +27,7 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
             Folder = FixtureModels.TempFolder();
             Feed = Directory.CreateDirectory(Path.Combine(Folder, "feed")).FullName;
             var root = RepositoryPaths.FindRoot();
-            foreach (var project in new[] { "Shared/MnistBn.Shared.csproj", "Inference/MnistBn.Inference.csproj" })
+            foreach (var project in new[] { "Shared/Contract/MnistBn.Contract.csproj", "Shared/MnistBn.Shared.csproj", "Inference/MnistBn.Inference.csproj" })
             {
                 DotnetCli.Run(root, TimeSpan.FromMinutes(2), "pack", Path.Combine(root, project), "-c", Configuration,
                     "--no-build", "--no-restore", "-o", Feed, $"-p:Version={Version}");
@@ -49,7 +51,7 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
                 var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } env
                     ? env
                     : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-                foreach (var id in new[] { "mnistbn.inference", "mnistbn.shared" })
+                foreach (var id in new[] { "mnistbn.inference", "mnistbn.shared", "mnistbn.contract" })
                 {
                     var cached = Path.Combine(cache, id, Version.ToLowerInvariant());
                     if (Directory.Exists(cached))
@@ -84,7 +86,8 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
         Assert.Contains("lib/net10.0/MnistBn.Inference.xml", entries);
         Assert.Contains("README.md", entries);
         Assert.Equal("README.md", nuspec.Descendants().Single(e => e.Name.LocalName == "readme").Value);
-        Assert.Contains(("MnistBn.Shared", _feed.Version), dependencies);
+        Assert.Contains(("MnistBn.Contract", _feed.Version), dependencies);
+        Assert.DoesNotContain(dependencies, d => d.Id == "MnistBn.Shared" || d.Id == "YamlDotNet");
         Assert.Contains(dependencies, d => d.Id == "Microsoft.ML.OnnxRuntime");
         Assert.DoesNotContain(dependencies, d => d.Id.Contains("Torch", StringComparison.OrdinalIgnoreCase));
     }
@@ -97,38 +100,21 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
 
         Assert.Contains("lib/net10.0/MnistBn.Shared.xml", entries);
         Assert.Contains("README.md", entries);
-        Assert.Equal(["YamlDotNet"], Dependencies(Nuspec(package)).Select(d => d.Id));
+        Assert.Equal(["MnistBn.Contract", "YamlDotNet"], Dependencies(Nuspec(package)).Select(d => d.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Contract_package_has_no_dependencies()
+    {
+        using var package = ZipFile.OpenRead(_feed.PackagePath("MnistBn.Contract"));
+        Assert.Contains("lib/net10.0/MnistBn.Contract.xml", package.Entries.Select(e => e.FullName));
+        Assert.Empty(Dependencies(Nuspec(package)));
     }
 
     [Fact]
     public void Throwaway_app_restores_the_package_from_a_local_feed_and_predicts()
     {
-        var app = Directory.CreateDirectory(Path.Combine(_feed.Folder, "consumer")).FullName;
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="mnistbn-local" value="{_feed.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <!-- ImageAnalytics 5.0.1 asks for SkiaSharp 2.88.8, not served; 2.88.9 resolves. -->
-                <NoWarn>NU1603</NoWarn>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="MnistBn.Inference" Version="{_feed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+        var app = ConsumerApp("consumer", """
             using MnistBn.Inference;
 
             using var classifier = DigitClassifier.Create(args[0]);
@@ -150,8 +136,122 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
 
         var assets = File.ReadAllText(Path.Combine(app, "obj", "project.assets.json"));
         Assert.Contains($"MnistBn.Inference/{_feed.Version}", assets);
-        Assert.DoesNotContain("TorchSharp", assets, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("libtorch", assets, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"MnistBn.Contract/{_feed.Version}", assets);
+        foreach (var absent in new[] { "TorchSharp", "libtorch", "YamlDotNet", "MnistBn.Shared" })
+            Assert.DoesNotContain(absent, assets, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task App_composes_the_estimator_into_its_own_pipeline_scores_the_test_set_and_reloads_the_saved_model()
+    {
+        var root = RepositoryPaths.FindRoot();
+        var data = await MnistTestData.EnsureAsync();
+        var app = ConsumerApp("estimator-consumer", EstimatorProgram);
+        var model = Path.Combine(root, "models", "lenet-bn.onnx");
+
+        var output = DotnetCli.Run(app, TimeSpan.FromMinutes(3), "run", "-c", "Release", "--",
+            model, Path.Combine(data, "t10k-images-idx3-ubyte"), Path.Combine(data, "t10k-labels-idx1-ubyte"), Path.Combine(app, "digits.zip"));
+
+        var match = EstimatorLine().Match(output);
+        Assert.True(match.Success, output);
+        using var committed = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "models", "lenet-bn.metrics.json")));
+        var correct = (int)Math.Round(committed.RootElement.GetProperty("onnx_ml_net").GetProperty("accuracy").GetDouble() * 10_000);
+        Assert.Equal(10_000, int.Parse(match.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(correct, int.Parse(match.Groups["correct"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(correct, int.Parse(match.Groups["reloaded"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0", match.Groups["differ"].Value);
+    }
+
+    // An app that reads the IDX test set itself, makes MLImages, loads them with LoadFromEnumerable,
+    // composes ScoreDigits after a transform of its own, fits, scores, saves, reloads and scores again.
+    private const string EstimatorProgram = """
+        using Microsoft.ML;
+        using Microsoft.ML.Data;
+        using Microsoft.ML.Transforms.Image;
+        using MnistBn.Inference;
+
+        var (modelPath, imagesPath, labelsPath, savedPath) = (args[0], args[1], args[2], args[3]);
+        var images = File.ReadAllBytes(imagesPath);
+        var labels = File.ReadAllBytes(labelsPath);
+        var count = labels.Length - 8;
+        IEnumerable<Row> Rows()
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var bgra = new byte[784 * 4];
+                for (var p = 0; p < 784; p++)
+                {
+                    var v = images[16 + i * 784 + p];
+                    (bgra[4 * p], bgra[4 * p + 1], bgra[4 * p + 2], bgra[4 * p + 3]) = (v, v, v, 255);
+                }
+                yield return new Row { Truth = labels[8 + i].ToString(), Image = MLImage.CreateFromPixels(28, 28, MLPixelFormat.Bgra32, bgra) };
+            }
+        }
+
+        var ml = new MLContext(seed: 0);
+        var data = ml.Data.LoadFromEnumerable(Rows());
+        var pipeline = ml.Transforms.CopyColumns("TruthCopy", nameof(Row.Truth))
+            .Append(ml.Transforms.ScoreDigits(modelPath, imageColumnName: nameof(Row.Image)));
+        var fitted = pipeline.Fit(data);
+        var first = Predictions(ml, fitted);
+        ml.Model.Save(fitted, data.Schema, savedPath);
+
+        var other = new MLContext(seed: 0);
+        other.RegisterDigitScoring();
+        var loaded = other.Model.Load(savedPath, out _);
+        var second = Predictions(other, loaded);
+        var truth = Enumerable.Range(0, count).Select(i => labels[8 + i].ToString()).ToList();
+        Console.WriteLine($"estimator: count={first.Count} correct={first.Where((p, i) => p == truth[i]).Count()} " +
+            $"reloaded={second.Where((p, i) => p == truth[i]).Count()} differ={first.Where((p, i) => p != second[i]).Count()}");
+
+        List<string> Predictions(MLContext context, ITransformer model) =>
+            [.. context.Data.CreateEnumerable<Scored>(model.Transform(context.Data.LoadFromEnumerable(Rows())), reuseRowObject: false).Select(s => s.PredictedLabel)];
+
+        sealed class Row
+        {
+            public string Truth { get; set; } = "";
+
+            [ImageType(28, 28)]
+            public MLImage? Image { get; set; }
+        }
+
+        sealed class Scored
+        {
+            [ColumnName(DigitColumns.PredictedLabel)]
+            public string PredictedLabel { get; set; } = "";
+        }
+        """;
+
+    /// <summary>A console app folder outside the repository that references MnistBn.Inference from the test feed only.</summary>
+    private string ConsumerApp(string name, string program)
+    {
+        var app = Directory.CreateDirectory(Path.Combine(_feed.Folder, name)).FullName;
+        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="mnistbn-local" value="{_feed.Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(app, $"{name}.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <!-- ImageAnalytics 5.0.1 asks for SkiaSharp 2.88.8, not served; 2.88.9 resolves. -->
+                <NoWarn>NU1603</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="MnistBn.Inference" Version="{_feed.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), program);
+        return app;
     }
 
     private static DigitPrediction ExpectedPrediction()
@@ -176,4 +276,7 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
 
     [GeneratedRegex(@"prediction: digit=(?<digit>\d) confidence=(?<confidence>[0-9.Ee+-]+)")]
     private static partial Regex PredictionLine();
+
+    [GeneratedRegex(@"estimator: count=(?<count>\d+) correct=(?<correct>\d+) reloaded=(?<reloaded>\d+) differ=(?<differ>\d+)")]
+    private static partial Regex EstimatorLine();
 }

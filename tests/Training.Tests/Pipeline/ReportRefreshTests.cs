@@ -1,5 +1,6 @@
 // `mnistbn report` (ReportRefresh): records written with absolute paths of another checkout come back
 // with repository-relative ones, and the report is rendered again from them, without training.
+using MnistBn.Training.Evaluation;
 using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.TestSupport;

@@ -1,9 +1,10 @@
 // The JSON evaluation report: what was evaluated, where, and the metrics. Written atomically.
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using MnistBn.Inference;
 using MnistBn.Shared.IO;
 
-namespace MnistBn.Inference;
+namespace MnistBn.Training.Evaluation;
 
 /// <summary>One evaluation run as written to JSON.</summary>
 /// <param name="Model">The ONNX file.</param>
@@ -14,7 +15,7 @@ namespace MnistBn.Inference;
 /// <param name="BadItems">Inputs that were skipped (folder evaluation).</param>
 /// <param name="MisclassifiedGrid">The PNG grid of the first misclassified images (tiles in the order of <c>Metrics.Misclassified</c>), if written.</param>
 /// <param name="ConfigHash">Hash of the resolved pipeline configuration, if any.</param>
-public sealed record EvaluationReport(
+internal sealed record EvaluationReport(
     string Model,
     string Dataset,
     string Device,

@@ -1,21 +1,22 @@
 // Batch evaluation through the same ML.NET pipeline DigitClassifier uses, but as one streaming
 // Transform over an IDataView of in-memory images (much faster than one PredictionEngine call each).
 using MnistBn.Inference.Pipeline;
+using MnistBn.Inference;
 using MnistBn.Shared.Data;
 
-namespace MnistBn.Inference;
+namespace MnistBn.Training.Evaluation;
 
 /// <summary>The metrics of a folder evaluation and the files it had to skip.</summary>
 /// <param name="Metrics">Metrics over the readable images.</param>
 /// <param name="Folder">The images that were read, with labels and paths (same order as the metrics' indices).</param>
-public sealed record FolderEvaluation(EvaluationMetrics Metrics, LabeledImageFolder Folder)
+internal sealed record FolderEvaluation(EvaluationMetrics Metrics, LabeledImageFolder Folder)
 {
     /// <summary>Files that could not be evaluated.</summary>
     public IReadOnlyList<BadItem> BadItems => Folder.BadItems;
 }
 
 /// <summary>Evaluates one ONNX model on labelled images (an IDX test set or a folder). Not thread-safe.</summary>
-public sealed class ModelEvaluator : IDisposable
+internal sealed class ModelEvaluator : IDisposable
 {
     private readonly DigitPipeline _pipeline;
     private readonly bool _invert;

@@ -1,9 +1,10 @@
 // Classification metrics from labels and scores: accuracy, mean cross-entropy, confusion matrix,
 // per-class precision/recall and the misclassified examples. Pure arithmetic, shared by the ML.NET
 // and direct ONNX Runtime scorers.
+using MnistBn.Inference;
 using MnistBn.Shared;
 
-namespace MnistBn.Inference;
+namespace MnistBn.Training.Evaluation;
 
 /// <summary>One wrongly classified image.</summary>
 /// <param name="Index">Position in the evaluated set (IDX row, or position among the folder's readable images).</param>
@@ -11,14 +12,14 @@ namespace MnistBn.Inference;
 /// <param name="Predicted">The predicted digit.</param>
 /// <param name="Probability">The probability the model gave its (wrong) prediction.</param>
 /// <param name="Source">The image file, for folder evaluation; null for IDX rows.</param>
-public sealed record MisclassifiedExample(int Index, int TrueLabel, int Predicted, float Probability, string? Source = null);
+internal sealed record MisclassifiedExample(int Index, int TrueLabel, int Predicted, float Probability, string? Source = null);
 
 /// <summary>Precision and recall of one class.</summary>
 /// <param name="Digit">The class.</param>
 /// <param name="Precision">Of the images predicted as this class, the fraction that are (0 when none were predicted).</param>
 /// <param name="Recall">Of the images of this class, the fraction predicted as such (0 when there are none).</param>
 /// <param name="Support">How many images of this class were evaluated.</param>
-public sealed record ClassMetrics(int Digit, double Precision, double Recall, int Support);
+internal sealed record ClassMetrics(int Digit, double Precision, double Recall, int Support);
 
 /// <summary>Metrics of one model on one labelled set.</summary>
 /// <param name="Count">Images evaluated.</param>
@@ -27,7 +28,7 @@ public sealed record ClassMetrics(int Digit, double Precision, double Recall, in
 /// <param name="Confusion">Confusion[true][predicted] counts, 10×10.</param>
 /// <param name="Classes">Per-class precision and recall, digits 0–9.</param>
 /// <param name="Misclassified">Every misclassified image, in index order.</param>
-public sealed record EvaluationMetrics(
+internal sealed record EvaluationMetrics(
     int Count,
     double Accuracy,
     double MeanCrossEntropy,

@@ -1,21 +1,22 @@
 // A folder of labelled image files, laid out as <root>/<digit>/<any name> (the ImageFolder layout of
 // torchvision and ML.NET's samples): the label is the name of the top-level folder, 0–9. Files that
 // cannot be used are reported, not fatal, so one bad file does not stop an evaluation.
+using MnistBn.Inference;
 using MnistBn.Shared;
 
-namespace MnistBn.Inference;
+namespace MnistBn.Training.Evaluation;
 
 /// <summary>A file that could not be evaluated, and why.</summary>
 /// <param name="Path">The file.</param>
 /// <param name="Problem">What is wrong with it; the message names the file.</param>
-public sealed record BadItem(string Path, string Problem);
+internal sealed record BadItem(string Path, string Problem);
 
 /// <summary>The readable images of a folder with their labels, and the files that were not usable.</summary>
 /// <param name="Images">Decoded images.</param>
 /// <param name="Labels">One label per image.</param>
 /// <param name="Paths">One file path per image.</param>
 /// <param name="BadItems">Files that were skipped, with the reason.</param>
-public sealed record LabeledImageFolder(
+internal sealed record LabeledImageFolder(
     IReadOnlyList<GrayImage> Images, byte[] Labels, IReadOnlyList<string> Paths, IReadOnlyList<BadItem> BadItems)
 {
     /// <summary>Reads every file under <c>&lt;root&gt;/&lt;digit&gt;/</c> (sub-folders included), in ordinal path order.</summary>

@@ -1,4 +1,4 @@
-namespace MnistBn.Shared.Configuration;
+namespace MnistBn.Shared;
 
 /// <summary>Parses the evaluation device: <c>cpu</c>, <c>cuda</c> or <c>cuda:&lt;id&gt;</c>.</summary>
 public static class DeviceName

@@ -1,13 +1,14 @@
 // A small PNG contact sheet of misclassified digits, drawn with SkiaSharp 2.88 (the version ML.NET
 // ImageAnalytics loads; 3.x would break it in the same process). Tiles run left to right, top to
 // bottom, in the order given — the report's misclassified list says which tile is which.
+using MnistBn.Inference;
 using MnistBn.Shared.IO;
 using SkiaSharp;
 
-namespace MnistBn.Inference;
+namespace MnistBn.Training.Evaluation;
 
 /// <summary>Writes images as a grid PNG.</summary>
-public static class MisclassifiedGrid
+internal static class MisclassifiedGrid
 {
     /// <summary>Pixels per image side in the grid (28×28 digits drawn at 2×).</summary>
     public const int Tile = 56;

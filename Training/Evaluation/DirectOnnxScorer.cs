@@ -2,12 +2,13 @@
 // is compared with, and the fastest path for 28×28 data already in memory.
 using Microsoft.ML.OnnxRuntime;
 using MnistBn.Inference.Pipeline;
+using MnistBn.Inference;
 using MnistBn.Shared;
 
-namespace MnistBn.Inference;
+namespace MnistBn.Training.Evaluation;
 
 /// <summary>Scores 28×28 gray images with an ONNX Runtime <see cref="InferenceSession"/>, many per call.</summary>
-public sealed class DirectOnnxScorer : IDisposable
+internal sealed class DirectOnnxScorer : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly int _batchSize;
