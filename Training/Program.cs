@@ -1,4 +1,4 @@
 // Entry point of the `mnistbn` command-line tool: one sub-command per stage of the study.
 using MnistBn.Training.Cli;
 
-return await CommandCatalog.Root().Parse(args).InvokeAsync();
+return await CommandLineRunner.RunAsync(args);

@@ -51,6 +51,8 @@ public static class PipelineConfigLoader
             // errors without a position; where it stopped reading is the best line to show.
             throw new ConfigException($"{locate(scanner.CurrentPosition.Line)}: malformed YAML: reading stopped here (an unclosed [, {{ or quote?)");
         }
+        if (stream.Documents.Count > 1)
+            throw new ConfigException($"{locate(stream.Documents[1].RootNode.Start.Line)}: a second YAML document ('---'); the configuration is one document");
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException($"{locate(1)}: expected a mapping of sections (data, model, training, ...)");
         return root;

@@ -32,7 +32,16 @@ public sealed class MnistFetcher
     public async Task<string> EnsureAsync(CancellationToken cancellationToken = default)
     {
         var directory = Directory;
-        System.IO.Directory.CreateDirectory(directory);
+        if (File.Exists(directory))
+            throw new IOException($"{directory} (data.directory) is a file; it must be a folder for the four IDX files");
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory); // no write probe: verified files on read-only media are fine
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot create {directory} (data.directory): {error.Message}", error);
+        }
         using var http = new LazyHttpClient();
         var sources = _data.Sources.Select(source => FileSources.Create(source, _repositoryRoot, http.Client)).ToList();
         try

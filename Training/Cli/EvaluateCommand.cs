@@ -9,6 +9,7 @@ using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Shared.Data;
+using MnistBn.Shared.IO;
 
 namespace MnistBn.Training.Cli;
 
@@ -54,6 +55,7 @@ internal static class EvaluateCommand
                 test = MnistDataset.LoadTest(dataDir, config.Data.Files).Take(config.Training.TestSubset);
             }
             var reports = RepositoryPaths.Resolve(root, config.Report.Directory);
+            WritableDirectory.Ensure(reports, "report.directory"); // before scoring anything
             var skipped = 0;
             foreach (var modelPath in models)
             {

@@ -18,7 +18,7 @@ internal static class CliHarness
         Console.SetError(error);
         try
         {
-            return (CommandCatalog.Root().Parse(args).Invoke(), error.ToString());
+            return (CommandLineRunner.Run(args), error.ToString());
         }
         finally
         {

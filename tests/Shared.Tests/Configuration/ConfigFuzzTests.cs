@@ -37,6 +37,14 @@ public sealed class ConfigFuzzTests
     }
 
     [Fact]
+    public void Second_yaml_document_is_an_error_not_ignored()
+    {
+        var yaml = RepositoryYaml + "---\nfoo: 1\n";
+        var error = Assert.Throws<ConfigException>(() => PipelineConfigLoader.Parse(yaml, File));
+        Assert.Matches($@"^{File}:\d+: a second YAML document", error.Message);
+    }
+
+    [Fact]
     public void Truncated_at_every_line_gives_a_config_error_naming_the_file()
     {
         var lines = RepositoryYaml.Split('\n');

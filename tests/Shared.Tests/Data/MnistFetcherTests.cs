@@ -54,6 +54,24 @@ public sealed class MnistFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Data_directory_that_is_a_file_is_named_as_such()
+    {
+        File.WriteAllText(Target, "a file where the data folder should be");
+        var error = await Assert.ThrowsAsync<IOException>(() => FetchAsync(FromDirectory(SourceFolder("good"))));
+        Assert.Equal($"{Target} (data.directory) is a file; it must be a folder for the four IDX files", error.Message);
+    }
+
+    [Fact]
+    public async Task Data_directory_under_a_file_names_the_setting()
+    {
+        var blocker = Path.Combine(_temp.Path, "blocker");
+        File.WriteAllText(blocker, "a file");
+        var error = await Assert.ThrowsAsync<IOException>(() =>
+            new MnistFetcher(new DataConfig(Path.Combine(blocker, "mnist"), [FromDirectory(SourceFolder("good"))], Files()), _temp.Path).EnsureAsync());
+        Assert.StartsWith($"Cannot create {Path.Combine(blocker, "mnist")} (data.directory): ", error.Message);
+    }
+
+    [Fact]
     public async Task Checksum_mismatch_names_file_expected_and_actual_and_leaves_no_file()
     {
         var source = SourceFolder("bad", corrupt: "train-labels");
