@@ -21,11 +21,14 @@ internal static class CommandLineRunner
 
     private static int ReportErrors(ParseResult parse)
     {
-        foreach (var error in parse.Errors)
-            Console.Error.WriteLine($"error: {error.Message}");
+        // One line, so that the message that names the first bad token is the one a reader (or a script
+        // reading the last error line) sees; the usage line says what the command expects instead.
+        Console.Error.WriteLine($"error: {string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))}");
         var command = parse.CommandResult.Command;
         var name = command is RootCommand ? "mnistbn" : $"mnistbn {command.Name}";
-        Console.Error.WriteLine($"  see '{name} --help' for what it accepts");
+        var arguments = string.Concat(command.Arguments.Select(a => $" <{a.Name}>{(a.Arity.MaximumNumberOfValues > 1 ? "..." : "")}"));
+        var subcommand = command.Subcommands.Count > 0 ? " <command>" : "";
+        Console.Error.WriteLine($"  usage: {name}{subcommand}{arguments} [options]; see '{name} --help'");
         return 1;
     }
 }

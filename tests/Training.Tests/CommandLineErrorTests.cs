@@ -9,8 +9,8 @@ public sealed class CommandLineErrorTests
     {
         var (exitCode, error) = CliHarness.Run("frobnicate");
         Assert.Equal(1, exitCode);
-        Assert.Contains("error: Unrecognized command or argument 'frobnicate'", error);
-        Assert.Contains("see 'mnistbn --help'", error);
+        Assert.StartsWith("error: Required command was not provided; Unrecognized command or argument 'frobnicate'\n", error);
+        Assert.Contains("usage: mnistbn <command> [options]; see 'mnistbn --help'", error);
     }
 
     [Fact]
@@ -18,8 +18,8 @@ public sealed class CommandLineErrorTests
     {
         var (exitCode, error) = CliHarness.Run("train", "--epochs", "3");
         Assert.Equal(1, exitCode);
-        Assert.Contains("error: Unrecognized command or argument '--epochs'", error);
-        Assert.Contains("see 'mnistbn train --help'", error);
+        Assert.StartsWith("error: Unrecognized command or argument '--epochs'; Unrecognized command or argument '3'\n", error);
+        Assert.Contains("usage: mnistbn train [options]; see 'mnistbn train --help'", error);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class CommandLineErrorTests
     {
         var (exitCode, error) = CliHarness.Run("predict");
         Assert.Equal(1, exitCode);
-        Assert.StartsWith("error: ", error);
-        Assert.Contains("see 'mnistbn predict --help'", error);
+        Assert.StartsWith("error: Required argument missing for command: 'predict'\n", error);
+        Assert.Contains("usage: mnistbn predict <image>... [options]; see 'mnistbn predict --help'", error);
     }
 }

@@ -8,14 +8,10 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$REPO/tests/battery
 DLL=$REPO/Training/bin/Release/net10.0/mnistbn.dll
 WEBDLL=$REPO/samples/WebApp/bin/Release/net10.0/MnistBn.WebApp.dll
-# Verified MNIST files to copy from (never modified): MNIST_DIR, else the repo's data/mnist, else /work/main's.
-MNIST_DIR=${MNIST_DIR:-}
-if [[ -z $MNIST_DIR ]]; then
-    for d in "$REPO/data/mnist" /work/main/data/mnist; do
-        [[ -f $d/t10k-labels-idx1-ubyte ]] && { MNIST_DIR=$d; break; }
-    done
-fi
-[[ -n $MNIST_DIR && -f $MNIST_DIR/train-images-idx3-ubyte ]] || { echo "battery: no MNIST files (set MNIST_DIR)" >&2; exit 2; }
+# Verified MNIST files to copy from (never modified): MNIST_DIR, else this checkout's data/mnist, which
+# `dotnet run --project Training -c Release -- fetch` fills.
+MNIST_DIR=${MNIST_DIR:-$REPO/data/mnist}
+[[ -n $MNIST_DIR && -f $MNIST_DIR/train-images-idx3-ubyte ]] || { echo "battery: no MNIST files in $MNIST_DIR (run mnistbn fetch, or set MNIST_DIR)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "battery: needs python3 (fixtures)" >&2; exit 2; }
 
 if [[ ! -f $DLL || ! -f $WEBDLL ]]; then
