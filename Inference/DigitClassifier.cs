@@ -25,9 +25,10 @@ public sealed class DigitClassifier : IDisposable
     private readonly byte _background;
     private bool _disposed;
 
-    private DigitClassifier(string modelPath, DigitPipeline pipeline, DigitClassifierOptions options, int? gpuDeviceId)
+    private DigitClassifier(string modelPath, DigitPipeline pipeline, DigitClassifierOptions options, int? gpuDeviceId, IReadOnlyList<string> classLabels)
     {
         ModelPath = modelPath;
+        ClassLabels = classLabels;
         _pipeline = pipeline;
         Options = options;
         GpuDeviceId = gpuDeviceId;
@@ -36,6 +37,9 @@ public sealed class DigitClassifier : IDisposable
 
     /// <summary>The model file, as a full path.</summary>
     public string ModelPath { get; }
+
+    /// <summary>The model's class labels in output order (from its metadata; the digits "0"–"9" by default).</summary>
+    public IReadOnlyList<string> ClassLabels { get; }
 
     /// <summary>The options the classifier was created with.</summary>
     public DigitClassifierOptions Options { get; }
@@ -54,9 +58,9 @@ public sealed class DigitClassifier : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         options ??= new DigitClassifierOptions();
         var fullPath = Path.GetFullPath(modelPath);
-        OnnxModelCheck.ValidateFile(fullPath);
+        var labels = OnnxModelCheck.ValidateFile(fullPath);
         var gpu = DeviceResolver.Resolve(options.Device, options.AllowCpuFallback, fullPath, options.Log);
-        return new DigitClassifier(fullPath, DigitPipeline.Create(fullPath, gpu, options.InvertImages), options, gpu);
+        return new DigitClassifier(fullPath, DigitPipeline.Create(fullPath, gpu, options.InvertImages), options, gpu, labels);
     }
 
     /// <summary>Predicts from an image file (PNG, JPEG, BMP, GIF, WebP; any size, gray or colour).</summary>
@@ -131,7 +135,7 @@ public sealed class DigitClassifier : IDisposable
         var scores = _pipeline.Score(images.Select(image => new DigitImageInput { Image = image.ToMLImage() }), images.Count);
         var predictions = new DigitPrediction[images.Count];
         for (var i = 0; i < predictions.Length; i++)
-            predictions[i] = DigitPrediction.From(scores.LogitsOf(i).ToArray(), scores.ProbabilitiesOf(i).ToArray(), InkCheck.IsBlank(images[i].Pixels));
+            predictions[i] = DigitPrediction.From(scores.LogitsOf(i).ToArray(), scores.ProbabilitiesOf(i).ToArray(), InkCheck.IsBlank(images[i].Pixels), ClassLabels);
         return predictions;
     }
 
@@ -144,7 +148,7 @@ public sealed class DigitClassifier : IDisposable
             // A fresh output object per call: the caller keeps the arrays.
             var scores = new DigitScores();
             engine.Predict(new DigitImageInput { Image = image }, ref scores);
-            return DigitPrediction.From(scores.Logits, scores.Probabilities, isBlank);
+            return DigitPrediction.From(scores.Logits, scores.Probabilities, isBlank, ClassLabels);
         }
         finally
         {

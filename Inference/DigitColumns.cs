@@ -15,6 +15,9 @@ public static class DigitColumns
     /// <summary>Output: float[10], the class probabilities (the model's softmax), in class order.</summary>
     public const string Score = ModelContract.ProbabilitiesName;
 
-    /// <summary>Output: the most probable class's label (a string, e.g. "7"), ML.NET's usual name.</summary>
+    /// <summary>Output: the most probable class's index (int, 0–9).</summary>
+    public const string PredictedClass = "PredictedClass";
+
+    /// <summary>Output: the most probable class's label (a string: the model's own, e.g. "7"), ML.NET's usual name.</summary>
     public const string PredictedLabel = "PredictedLabel";
 }

@@ -4,7 +4,7 @@ using MnistBn.Shared;
 namespace MnistBn.Inference;
 
 /// <summary>The predicted digit and the model's ten probabilities.</summary>
-/// <param name="Digit">The most probable class, 0–9.</param>
+/// <param name="Digit">The most probable class's index, 0–9 (see <see cref="Label"/> for its name).</param>
 /// <param name="Probabilities">Ten probabilities in class order (the model's softmax output).</param>
 /// <param name="Logits">Ten raw scores in class order.</param>
 public sealed record DigitPrediction(int Digit, IReadOnlyList<float> Probabilities, IReadOnlyList<float> Logits)
@@ -15,8 +15,17 @@ public sealed record DigitPrediction(int Digit, IReadOnlyList<float> Probabiliti
     /// </summary>
     public bool IsBlank { get; init; }
 
-    /// <summary>The class label of <see cref="Digit"/> from the model contract.</summary>
-    public string Label => ModelContract.ClassLabels[Digit];
+    private readonly string? _label;
+
+    /// <summary>
+    /// The label of class <see cref="Digit"/>: the model's own (recorded at export from pipeline.yaml's
+    /// <c>data.class_labels</c>), the contract's digit "0"–"9" for a model without labels.
+    /// </summary>
+    public string Label
+    {
+        get => _label ?? ModelContract.ClassLabels[Digit];
+        init => _label = value;
+    }
 
     /// <summary>The probability of <see cref="Digit"/>.</summary>
     public float Confidence => Probabilities[Digit];
@@ -26,6 +35,9 @@ public sealed record DigitPrediction(int Digit, IReadOnlyList<float> Probabiliti
         [.. Probabilities.Select((p, digit) => (Digit: digit, Probability: p))
             .OrderByDescending(x => x.Probability).ThenBy(x => x.Digit).Take(count)];
 
-    internal static DigitPrediction From(float[] logits, float[] probabilities, bool isBlank) =>
-        new(ScoredBatch.ArgMax(probabilities), probabilities, logits) { IsBlank = isBlank };
+    internal static DigitPrediction From(float[] logits, float[] probabilities, bool isBlank, IReadOnlyList<string> labels)
+    {
+        var digit = ScoredBatch.ArgMax(probabilities);
+        return new(digit, probabilities, logits) { IsBlank = isBlank, Label = labels[digit] };
+    }
 }

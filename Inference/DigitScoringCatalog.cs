@@ -24,7 +24,8 @@ public static class DigitScoringCatalog
     /// <summary>
     /// Scores an image column with an exported MnistBn ONNX model: resizes each image to 28×28, takes one
     /// gray channel with the model contract's scaling, runs the model, and adds
-    /// <see cref="DigitColumns.Logits"/>, <see cref="DigitColumns.Score"/> and <see cref="DigitColumns.PredictedLabel"/>.
+    /// <see cref="DigitColumns.Logits"/>, <see cref="DigitColumns.Score"/>, <see cref="DigitColumns.PredictedClass"/> and
+    /// <see cref="DigitColumns.PredictedLabel"/> (the model's own class labels).
     /// </summary>
     /// <param name="catalog">The transforms catalog of an <see cref="MLContext"/>.</param>
     /// <param name="modelPath">An ONNX file written by the MnistBn exporter (checked here).</param>
@@ -41,9 +42,9 @@ public static class DigitScoringCatalog
         ArgumentException.ThrowIfNullOrWhiteSpace(imageColumnName);
         options ??= new DigitClassifierOptions();
         var full = Path.GetFullPath(modelPath);
-        OnnxModelCheck.ValidateFile(full);
+        var labels = OnnxModelCheck.ValidateFile(full);
         var gpu = DeviceResolver.Resolve(options.Device, options.AllowCpuFallback, full, options.Log);
-        return DigitPipeline.Estimator(catalog, full, gpu, options.InvertImages, imageColumnName, withPredictedLabel: true);
+        return DigitPipeline.Estimator(catalog, full, gpu, options.InvertImages, imageColumnName, labels);
     }
 
     /// <summary>

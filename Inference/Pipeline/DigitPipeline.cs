@@ -36,17 +36,17 @@ internal sealed class DigitPipeline : IDisposable
     public static DigitPipeline Create(string modelPath, int? gpuDeviceId, bool invert)
     {
         var context = new MLContext(seed: 0);
-        var estimator = Estimator(context.Transforms, modelPath, gpuDeviceId, invert, DigitImageInput.ColumnName, withPredictedLabel: false);
+        var estimator = Estimator(context.Transforms, modelPath, gpuDeviceId, invert, DigitImageInput.ColumnName, predictedLabels: null);
         var empty = context.Data.LoadFromEnumerable(Array.Empty<DigitImageInput>());
         return new DigitPipeline(context, estimator.Fit(empty));
     }
 
     /// <summary>
     /// The chain: ResizeImages(28×28) → ExtractPixels(one channel, planar, contract scaling) →
-    /// ApplyOnnxModel (→ PredictedLabel). Apps get it through <see cref="DigitScoringCatalog.ScoreDigits"/>.
+    /// ApplyOnnxModel (→ PredictedClass → PredictedLabel, the model's labels). Apps get it through <see cref="DigitScoringCatalog.ScoreDigits"/>.
     /// </summary>
     internal static IEstimator<ITransformer> Estimator(
-        TransformsCatalog transforms, string modelPath, int? gpuDeviceId, bool invert, string imageColumn, bool withPredictedLabel)
+        TransformsCatalog transforms, string modelPath, int? gpuDeviceId, bool invert, string imageColumn, IReadOnlyList<string>? predictedLabels)
     {
         var (offset, scale) = PixelScaling(invert);
         var estimator = transforms.ResizeImages(
@@ -81,10 +81,12 @@ internal sealed class DigitPipeline : IDisposable
                 IntraOpNumThreads = 1,
                 InterOpNumThreads = 1,
             }));
-        if (!withPredictedLabel)
+        if (predictedLabels is null)
             return estimator;
+        var labelOf = predictedLabels.Select((label, index) => new KeyValuePair<int, string>(index, label));
         return estimator
-            .Append(transforms.CustomMapping<ScoreRow, PredictedLabelRow>(PredictedLabelMapping.Map, PredictedLabelMapping.ContractName))
+            .Append(transforms.CustomMapping<ScoreRow, PredictedClassRow>(PredictedClassMapping.Map, PredictedClassMapping.ContractName))
+            .Append(transforms.Conversion.MapValue(DigitColumns.PredictedLabel, labelOf, DigitColumns.PredictedClass))
             .Append(transforms.DropColumns(ResizedColumn, ModelContract.InputName));
     }
 

@@ -8,12 +8,36 @@ namespace MnistBn.Inference.Pipeline;
 /// <summary>Checks that an ONNX file exists, loads, and matches <see cref="ModelContract"/>.</summary>
 internal static class OnnxModelCheck
 {
-    /// <summary>Opens a CPU session on the file and checks it against the contract.</summary>
+    /// <summary>Opens a CPU session on the file, checks it against the contract and returns its class labels.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is empty, not ONNX, or breaks the contract.</exception>
-    public static void ValidateFile(string path)
+    public static IReadOnlyList<string> ValidateFile(string path)
     {
         using var session = OpenSession(path, options: null);
+        return ClassLabels(session, Path.GetFullPath(path));
+    }
+
+    /// <summary>
+    /// The labels the exporter recorded (metadata <c>class_labels</c>, a JSON array, one per output), or
+    /// the contract's ten digits for a model without them.
+    /// </summary>
+    private static IReadOnlyList<string> ClassLabels(InferenceSession session, string path)
+    {
+        if (!session.ModelMetadata.CustomMetadataMap.TryGetValue(ModelMetadataKeys.ClassLabels, out var json))
+            return ModelContract.ClassLabels;
+        string[]? labels;
+        try
+        {
+            labels = System.Text.Json.JsonSerializer.Deserialize<string[]>(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            labels = null;
+        }
+        if (labels is null || labels.Length != ModelContract.ClassCount || labels.Any(string.IsNullOrEmpty) || labels.Distinct().Count() != labels.Length)
+            throw new InvalidDataException(
+                $"model file {path}: metadata '{ModelMetadataKeys.ClassLabels}' must be a JSON array of {ModelContract.ClassCount} distinct labels, not {json}");
+        return labels;
     }
 
     /// <summary>Opens a session on a validated file (options default to the CPU).</summary>

@@ -20,11 +20,25 @@ public sealed record PipelineConfig(
     public ExperimentsConfig? Experiments { get; init; }
 }
 
-/// <summary>Where the MNIST IDX files live and where they come from.</summary>
+/// <summary>Where the IDX files live, where they come from, and what the data set and its classes are called.</summary>
 public sealed record DataConfig(
     string Directory,
     IReadOnlyList<DataSource> Sources,
-    DataFiles Files);
+    DataFiles Files)
+{
+    /// <summary>The data set the study trains on (<c>MNIST</c> by default): report titles, model metadata.</summary>
+    public string Name { get; init; } = StudyDataset;
+
+    /// <summary>Class labels in label order (IDX label 0 first); as many as the model has outputs.</summary>
+    public IReadOnlyList<string> ClassLabels { get; init; } = ModelContract.ClassLabels;
+
+    /// <summary>The reference study's data set: only for it does the report compare with the study.</summary>
+    public const string StudyDataset = "MNIST";
+
+    /// <summary>Whether this is the reference study's own data set (MNIST with the ten digits).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsStudyDataset => Name == StudyDataset && ClassLabels.SequenceEqual(ModelContract.ClassLabels);
+}
 
 /// <summary>One place to obtain the IDX files from.</summary>
 /// <param name="Kind">

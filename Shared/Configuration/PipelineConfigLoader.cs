@@ -85,7 +85,11 @@ public static class PipelineConfigLoader
                 BindFile(files.Section("train_images")),
                 BindFile(files.Section("train_labels")),
                 BindFile(files.Section("test_images")),
-                BindFile(files.Section("test_labels"))));
+                BindFile(files.Section("test_labels"))))
+        {
+            Name = data.OptionalString("name", DataConfig.StudyDataset),
+            ClassLabels = data.Has("class_labels") ? data.Labels("class_labels", ModelContract.ClassCount) : ModelContract.ClassLabels,
+        };
         files.EnsureNoUnknownKeys();
         data.EnsureNoUnknownKeys();
         return config;

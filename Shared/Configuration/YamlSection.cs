@@ -61,6 +61,27 @@ internal sealed class YamlSection
         return values;
     }
 
+    /// <summary>Exactly <paramref name="count"/> distinct, non-empty strings (class labels).</summary>
+    public IReadOnlyList<string> Labels(string key, int count)
+    {
+        var node = Required(key);
+        if (node is not YamlSequenceNode sequence)
+            throw Error(key, node, $"expected a list of {count} labels");
+        var labels = new List<string>();
+        foreach (var child in sequence.Children)
+        {
+            var value = (child as YamlScalarNode)?.Value;
+            if (string.IsNullOrWhiteSpace(value))
+                throw Error(key, child, "a label must be a non-empty single value");
+            if (labels.Contains(value))
+                throw Error(key, child, $"'{value}' is listed twice");
+            labels.Add(value);
+        }
+        if (labels.Count != count)
+            throw Error(key, node, $"expected {count} labels (one per model output), got {labels.Count}");
+        return labels;
+    }
+
     /// <summary>A list of numbers, each in [min, max] (or (min, max]); empty only where <paramref name="allowEmpty"/>.</summary>
     public IReadOnlyList<double> DoubleList(string key, double min, double max, bool minExclusive = false, bool allowEmpty = false)
     {

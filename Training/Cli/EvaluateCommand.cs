@@ -80,7 +80,7 @@ internal static class EvaluateCommand
                     dataset = folder;
                 }
                 clock.Stop();
-                MetricsTable.Print($"{modelPath} on {dataset} ({(evaluator.GpuDeviceId is int id ? $"cuda:{id}" : "cpu")})", metrics, Console.Out);
+                MetricsTable.Print($"{modelPath} on {dataset} ({(evaluator.GpuDeviceId is int id ? $"cuda:{id}" : "cpu")})", metrics, evaluator.ClassLabels, Console.Out);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  scored in {clock.Elapsed.TotalSeconds:F2} s ({metrics.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F0} images/s, including decoding)"));
                 foreach (var item in bad)

@@ -29,7 +29,7 @@ internal static class RunCommand
             try
             {
                 var report = await runner.RunAsync(PortableCommand.Of(parse.Tokens.Select(t => t.Value), root), WithProgress, cancel);
-                PrintTable(report);
+                PrintTable(report, config.Data);
                 return 0;
             }
             catch (TrainingDivergedException error)
@@ -47,14 +47,14 @@ internal static class RunCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context => train(new SpectreTrainingProgress(context)));
 
-    private static void PrintTable(StudyReport report)
+    private static void PrintTable(StudyReport report, Shared.Configuration.DataConfig data)
     {
-        var table = new Table().Title($"Batch Normalization on MNIST ({report.TotalSeconds:F0} s in all)");
+        var table = new Table().Title($"Batch Normalization on {data.Name} ({report.TotalSeconds:F0} s in all)");
         foreach (var column in new[] { "variant", "train time", "loss eager", "acc eager", "loss ML.NET", "acc ML.NET", "eager≠ONNX", "study acc" })
             table.AddColumn(column);
         foreach (var v in report.Variants)
         {
-            var reference = ReferenceStudy.For(v.Variant);
+            var reference = data.IsStudyDataset ? ReferenceStudy.For(v.Variant) : null;
             table.AddRow(MarkdownReport.Label(v.Variant), MarkdownReport.Seconds(v.TrainingSeconds), $"{v.Eager.Loss:F4}", MarkdownReport.Percent(v.Eager.Accuracy),
                 $"{v.OnnxMlNet.Loss:F4}", MarkdownReport.Percent(v.OnnxMlNet.Accuracy), $"{v.Disagreements}/{v.OnnxMlNet.Count}",
                 reference is null ? "–" : MarkdownReport.Percent(reference.TestAccuracy));

@@ -25,7 +25,8 @@ internal sealed record LabeledImageFolder(
     /// <exception cref="DirectoryNotFoundException">The folder does not exist (or is a file).</exception>
     /// <exception cref="FileNotFoundException">The folder holds no files.</exception>
     /// <exception cref="InvalidDataException">No file in the folder is a usable, labelled image.</exception>
-    public static LabeledImageFolder Read(string root, bool invert = false)
+    /// <param name="classLabels">The model's class labels: the folder names, in class order.</param>
+    public static LabeledImageFolder Read(string root, IReadOnlyList<string> classLabels, bool invert = false)
     {
         var full = Path.GetFullPath(root);
         if (File.Exists(full))
@@ -38,10 +39,10 @@ internal sealed record LabeledImageFolder(
         var bad = new List<BadItem>();
         foreach (var file in Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var label = LabelOf(full, file);
+            var label = LabelOf(full, file, classLabels);
             if (label is null)
             {
-                bad.Add(new BadItem(file, $"{file}: no label: not inside a folder named 0–{ModelContract.ClassCount - 1} directly under {full}"));
+                bad.Add(new BadItem(file, $"{file}: no label: not inside a folder named after a class ({string.Join(", ", classLabels)}) directly under {full}"));
                 continue;
             }
             try
@@ -64,13 +65,13 @@ internal sealed record LabeledImageFolder(
         return new LabeledImageFolder(images, [.. labels], paths, bad);
     }
 
-    private static byte? LabelOf(string root, string file)
+    private static byte? LabelOf(string root, string file, IReadOnlyList<string> classLabels)
     {
         var relative = Path.GetRelativePath(root, file);
         var first = relative.Split(Path.DirectorySeparatorChar)[0];
         if (first == relative)
             return null; // directly in the root
-        var index = ModelContract.ClassLabels.ToList().IndexOf(first);
+        var index = classLabels.ToList().IndexOf(first);
         return index < 0 ? null : (byte)index;
     }
 }

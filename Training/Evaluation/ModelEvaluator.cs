@@ -21,8 +21,9 @@ internal sealed class ModelEvaluator : IDisposable
     private readonly DigitPipeline _pipeline;
     private readonly bool _invert;
 
-    private ModelEvaluator(string modelPath, DigitPipeline pipeline, int? gpuDeviceId, bool invert)
+    private ModelEvaluator(string modelPath, DigitPipeline pipeline, int? gpuDeviceId, bool invert, IReadOnlyList<string> classLabels)
     {
+        ClassLabels = classLabels;
         ModelPath = modelPath;
         _pipeline = pipeline;
         GpuDeviceId = gpuDeviceId;
@@ -35,6 +36,9 @@ internal sealed class ModelEvaluator : IDisposable
     /// <summary>The CUDA device the model runs on, or null for the CPU.</summary>
     public int? GpuDeviceId { get; }
 
+    /// <summary>The model's class labels in output order (its metadata's, or the digits).</summary>
+    public IReadOnlyList<string> ClassLabels { get; }
+
     /// <summary>Checks the model and builds the pipeline (device and inversion from <paramref name="options"/>).</summary>
     /// <inheritdoc cref="DigitClassifier.Create" path="/exception"/>
     public static ModelEvaluator Create(string modelPath, DigitClassifierOptions? options = null)
@@ -42,9 +46,9 @@ internal sealed class ModelEvaluator : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         options ??= new DigitClassifierOptions();
         var full = Path.GetFullPath(modelPath);
-        OnnxModelCheck.ValidateFile(full);
+        var labels = OnnxModelCheck.ValidateFile(full);
         var gpu = DeviceResolver.Resolve(options.Device, options.AllowCpuFallback, full, options.Log);
-        return new ModelEvaluator(full, DigitPipeline.Create(full, gpu, options.InvertImages), gpu, options.InvertImages);
+        return new ModelEvaluator(full, DigitPipeline.Create(full, gpu, options.InvertImages), gpu, options.InvertImages, labels);
     }
 
     /// <summary>Scores every image of <paramref name="data"/> (any image size; resized by the pipeline).</summary>
@@ -68,7 +72,7 @@ internal sealed class ModelEvaluator : IDisposable
     /// <inheritdoc cref="LabeledImageFolder.Read" path="/exception"/>
     public FolderEvaluation EvaluateFolder(string folder)
     {
-        var images = LabeledImageFolder.Read(folder, _invert);
+        var images = LabeledImageFolder.Read(folder, ClassLabels, _invert);
         var metrics = EvaluationMetrics.Compute(images.Labels, Score(images.Images), images.Paths);
         return new FolderEvaluation(metrics, images);
     }

@@ -16,9 +16,6 @@ public static class LeNetOnnxExporter
     /// <summary>Written as the model's producer_name.</summary>
     public const string ProducerName = "mnistbn";
 
-    /// <summary>The dataset recorded in the metadata.</summary>
-    public const string Dataset = "MNIST";
-
     /// <summary><c>lenet-&lt;variant&gt;.onnx</c>, or <c>lenet-&lt;variant&gt;-unfolded.onnx</c> for the unfolded graph.</summary>
     public static string FileName(string variant, bool foldBatchNorm) =>
         foldBatchNorm ? $"lenet-{variant}.onnx" : $"lenet-{variant}-unfolded.onnx";
@@ -68,13 +65,13 @@ public static class LeNetOnnxExporter
     {
         void Add(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         Add(ModelMetadataKeys.Variant, variant);
-        Add(ModelMetadataKeys.Dataset, Dataset);
+        Add(ModelMetadataKeys.Dataset, metadata.Dataset);
         Add(ModelMetadataKeys.InputName, ModelContract.InputName);
         Add(ModelMetadataKeys.InputShape, $"{ModelContract.Channels}x{ModelContract.Height}x{ModelContract.Width}");
         // "R" keeps every bit of the float, so a reader reproduces the training-time scaling exactly.
         Add(ModelMetadataKeys.PixelOffset, ModelContract.PixelOffset.ToString("R", CultureInfo.InvariantCulture));
         Add(ModelMetadataKeys.PixelScale, ModelContract.PixelScale.ToString("R", CultureInfo.InvariantCulture));
-        Add(ModelMetadataKeys.ClassLabels, JsonSerializer.Serialize(ModelContract.ClassLabels));
+        Add(ModelMetadataKeys.ClassLabels, JsonSerializer.Serialize(metadata.ClassLabels));
         Add(ModelMetadataKeys.BatchNormFolded, folded ? "true" : "false");
         Add(ModelMetadataKeys.TrainingConfig, metadata.TrainingConfigJson);
         Add(ModelMetadataKeys.TestMetrics, JsonSerializer.Serialize(metadata.TestMetrics));

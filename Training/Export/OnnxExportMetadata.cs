@@ -7,6 +7,12 @@ namespace MnistBn.Training.Export;
 /// <param name="TestMetrics">Test-set metrics, e.g. accuracy and loss; may be empty.</param>
 public sealed record OnnxExportMetadata(string TrainingConfigJson, IReadOnlyDictionary<string, double> TestMetrics)
 {
+    /// <summary>The data set the model was trained on.</summary>
+    public string Dataset { get; init; } = Shared.Configuration.DataConfig.StudyDataset;
+
+    /// <summary>Class labels in output order.</summary>
+    public IReadOnlyList<string> ClassLabels { get; init; } = Shared.ModelContract.ClassLabels;
+
     /// <summary>Metadata with a config and no metrics.</summary>
     public static OnnxExportMetadata WithoutMetrics(string trainingConfigJson) =>
         new(trainingConfigJson, new Dictionary<string, double>());

@@ -58,7 +58,9 @@ public static class TrainedModelExporter
     {
         var weights = LeNetWeights.FromModel(model);
         var directory = RepositoryPaths.Resolve(repositoryRoot, config.Export.Directory);
-        var metadata = new OnnxExportMetadata(trainingConfigJson, testMetrics);
+        // The data set is the one that trained the model (its checkpoint's config), not today's.
+        var trainedOn = PipelineConfigJson.Deserialize(trainingConfigJson).Data;
+        var metadata = new OnnxExportMetadata(trainingConfigJson, testMetrics) { Dataset = trainedOn.Name, ClassLabels = trainedOn.ClassLabels };
         var written = new List<string>();
         // The folded graph is the deliverable; the unfolded one exists to verify the folding.
         foreach (var fold in alsoUnfolded || !config.Export.FoldBatchNorm ? new[] { true, false } : [true])

@@ -59,8 +59,11 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
 
     private void Train(Trainer trainer, string variant, string dataHash, Action<Action<ITrainingProgress>> withProgress)
     {
-        var inputs = StageStamp.HashInputs(TrainStage, variant, dataHash,
-            PipelineConfigJson.SerializeSection(new { config.Model.BatchNorm, config.Training }));
+        // The checkpoint carries the data set's name and labels into the exported metadata, so renaming
+        // them retrains; MNIST's defaults add nothing, so existing stamps of the study stay valid.
+        string[] dataset = config.Data.IsStudyDataset ? [] : [config.Data.Name, .. config.Data.ClassLabels];
+        var inputs = StageStamp.HashInputs([TrainStage, variant, dataHash,
+            PipelineConfigJson.SerializeSection(new { config.Model.BatchNorm, config.Training }), .. dataset]);
         var stamp = _paths.Stamp(variant, "train");
         if (!force && StageStamp.IsFresh(stamp, inputs))
         {

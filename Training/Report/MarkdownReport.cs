@@ -3,6 +3,7 @@
 using System.Globalization;
 using System.Text;
 using MnistBn.Shared;
+using MnistBn.Shared.Configuration;
 
 namespace MnistBn.Training.Report;
 
@@ -12,37 +13,45 @@ internal static class MarkdownReport
     public static string Render(StudyReport report, string reportDirectory, string root)
     {
         var md = new StringBuilder();
-        md.AppendLine("# Batch Normalization on MNIST: LeNet with and without BN").AppendLine();
+        var data = PipelineConfigJson.Deserialize(report.ConfigJson).Data;
+        md.AppendLine($"# Batch Normalization on {data.Name}: LeNet with and without BN").AppendLine();
         md.AppendLine($"Produced by `{report.Command}` on {report.CreatedUtc:yyyy-MM-dd HH:mm} UTC " +
                       $"(that invocation took {Seconds(report.TotalSeconds)}; stages already up to date are skipped, so training times " +
                       $"below come from the training histories); config hash `{report.ConfigHash}`.").AppendLine();
-        AppendResults(md, report);
+        AppendResults(md, report, data);
         AppendSetup(md, report);
         AppendPlots(md);
         AppendHistory(md, report);
         foreach (var variant in report.Variants)
-            AppendVariant(md, variant, reportDirectory, root);
+            AppendVariant(md, variant, reportDirectory, root, data);
         AppendExperimentsLink(md, reportDirectory);
         AppendMachine(md, report.Machine);
         return md.ToString();
     }
 
-    private static void AppendResults(StringBuilder md, StudyReport report)
+    // The reference study's columns appear only for its own data set: its numbers say nothing about another.
+    private static void AppendResults(StringBuilder md, StudyReport report, DataConfig data)
     {
         md.AppendLine("## Results").AppendLine();
         var testCount = report.Variants.Count > 0 ? report.Variants[0].OnnxMlNet.Count : 0;
-        md.AppendLine($"Test set: {testCount:N0} MNIST test images. *Eager* is the TorchSharp model in eval mode; *ONNX/ML.NET* is the " +
-                      "exported file (BN folded) scored through the ML.NET pipeline that apps embed. The reference study " +
-                      "(Keras, same LeNet, 20 epochs, batch 128) published the last three columns.").AppendLine();
-        md.AppendLine("| variant | training time | test loss (eager) | test accuracy (eager) | test loss (ONNX/ML.NET) | test accuracy (ONNX/ML.NET) | eager ≠ ONNX | reference time | reference loss | reference accuracy |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var study = data.IsStudyDataset;
+        md.AppendLine($"Test set: {testCount:N0} {data.Name} test images. *Eager* is the TorchSharp model in eval mode; *ONNX/ML.NET* is the " +
+                      "exported file (BN folded) scored through the ML.NET pipeline that apps embed." +
+                      (study ? " The reference study (Keras, same LeNet, 20 epochs, batch 128) published the last three columns." : "")).AppendLine();
+        md.AppendLine("| variant | training time | test loss (eager) | test accuracy (eager) | test loss (ONNX/ML.NET) | test accuracy (ONNX/ML.NET) | eager ≠ ONNX |" +
+                      (study ? " reference time | reference loss | reference accuracy |" : ""));
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |" + (study ? " ---: | ---: | ---: |" : ""));
         foreach (var v in report.Variants)
         {
-            var reference = ReferenceStudy.For(v.Variant);
-            md.AppendLine($"| {Label(v.Variant)} | {Seconds(v.TrainingSeconds)} | {F(v.Eager.Loss, 4)} | {Percent(v.Eager.Accuracy)} | " +
-                          $"{F(v.OnnxMlNet.Loss, 4)} | {Percent(v.OnnxMlNet.Accuracy)} | {v.Disagreements} of {v.OnnxMlNet.Count:N0} | " +
-                          $"{(reference is null ? "–" : Seconds(reference.TrainingSeconds))} | {(reference is null ? "–" : F(reference.TestLoss, 4))} | " +
-                          $"{(reference is null ? "–" : Percent(reference.TestAccuracy))} |");
+            var row = $"| {Label(v.Variant)} | {Seconds(v.TrainingSeconds)} | {F(v.Eager.Loss, 4)} | {Percent(v.Eager.Accuracy)} | " +
+                      $"{F(v.OnnxMlNet.Loss, 4)} | {Percent(v.OnnxMlNet.Accuracy)} | {v.Disagreements} of {v.OnnxMlNet.Count:N0} |";
+            if (study)
+            {
+                var reference = ReferenceStudy.For(v.Variant);
+                row += $" {(reference is null ? "–" : Seconds(reference.TrainingSeconds))} | {(reference is null ? "–" : F(reference.TestLoss, 4))} | " +
+                       $"{(reference is null ? "–" : Percent(reference.TestAccuracy))} |";
+            }
+            md.AppendLine(row);
         }
         md.AppendLine();
     }
@@ -71,25 +80,28 @@ internal static class MarkdownReport
         md.AppendLine();
     }
 
-    private static void AppendVariant(StringBuilder md, VariantReport v, string reportDirectory, string root)
+    private static void AppendVariant(StringBuilder md, VariantReport v, string reportDirectory, string root, DataConfig data)
     {
+        var labels = data.ClassLabels;
+        var thing = data.IsStudyDataset ? "digit" : "class";
         md.AppendLine($"## {Label(v.Variant)}: ONNX/ML.NET evaluation").AppendLine();
-        md.AppendLine($"Model: `{v.ModelPath}`. Confusion matrix (rows: true digit, columns: predicted):").AppendLine();
-        md.AppendLine("| true \\ predicted | " + string.Join(" | ", Enumerable.Range(0, 10)) + " | recall |");
-        md.AppendLine("| ---: | " + string.Join(" | ", Enumerable.Range(0, 11).Select(_ => "---:")) + " |");
+        md.AppendLine($"Model: `{v.ModelPath}`. Confusion matrix (rows: true {thing}, columns: predicted):").AppendLine();
+        md.AppendLine("| true \\ predicted | " + string.Join(" | ", labels) + " | recall |");
+        md.AppendLine("| ---: | " + string.Join(" | ", Enumerable.Range(0, labels.Count + 1).Select(_ => "---:")) + " |");
         for (var row = 0; row < v.ConfusionMatrix.Length; row++)
         {
             var cells = v.ConfusionMatrix[row].Select((n, col) => col == row ? $"**{n}**" : n.ToString(CultureInfo.InvariantCulture));
-            md.AppendLine($"| {row} | {string.Join(" | ", cells)} | {Percent(v.PerClass[row].Recall)} |");
+            md.AppendLine($"| {labels[row]} | {string.Join(" | ", cells)} | {Percent(v.PerClass[row].Recall)} |");
         }
         md.AppendLine("| precision | " + string.Join(" | ", v.PerClass.Select(c => Percent(c.Precision))) + " | |");
         md.AppendLine();
         if (v.MisclassifiedGridPath is not null)
         {
             var relative = ImageLink(v.MisclassifiedGridPath, reportDirectory, root);
-            md.AppendLine($"Misclassified test digits ({v.Misclassified.Count} shown), tile by tile as *true → predicted*:").AppendLine();
-            md.AppendLine($"![misclassified digits, {v.Variant}]({relative})").AppendLine();
-            AppendTileLegend(md, v.Misclassified);
+            var images = data.IsStudyDataset ? "digits" : "images";
+            md.AppendLine($"Misclassified test {images} ({v.Misclassified.Count} shown), tile by tile as *true → predicted*:").AppendLine();
+            md.AppendLine($"![misclassified {images}, {v.Variant}]({relative})").AppendLine();
+            AppendTileLegend(md, v.Misclassified, data.ClassLabels);
         }
     }
 
@@ -101,7 +113,7 @@ internal static class MarkdownReport
             : Path.GetRelativePath(reportDirectory, RepositoryPaths.Resolve(root, recordedPath)).Replace('\\', '/');
 
     // A table laid out like the grid (10 tiles a row) so each tile's labels sit where the tile does.
-    private static void AppendTileLegend(StringBuilder md, IReadOnlyList<MisclassifiedReport> tiles)
+    private static void AppendTileLegend(StringBuilder md, IReadOnlyList<MisclassifiedReport> tiles, IReadOnlyList<string> labels)
     {
         const int columns = 10;
         if (tiles.Count == 0)
@@ -110,7 +122,7 @@ internal static class MarkdownReport
         md.AppendLine("|" + string.Concat(Enumerable.Repeat(" :---: |", columns)));
         for (var start = 0; start < tiles.Count; start += columns)
         {
-            var cells = tiles.Skip(start).Take(columns).Select(t => $"{t.TrueLabel} → {t.Predicted}").ToList();
+            var cells = tiles.Skip(start).Take(columns).Select(t => $"{labels[t.TrueLabel]} → {labels[t.Predicted]}").ToList();
             cells.AddRange(Enumerable.Repeat("", columns - cells.Count));
             md.AppendLine("| " + string.Join(" | ", cells) + " |");
         }
