@@ -100,7 +100,7 @@ public sealed class DigitClassifier : IDisposable
     }
 
     /// <summary>Predicts from raw 28×28 gray bytes, row-major, in the picture's own polarity.</summary>
-    /// <exception cref="InvalidDataException">The buffer is not exactly 784 bytes.</exception>
+    /// <exception cref="ArgumentException">The buffer is not exactly 784 bytes.</exception>
     public DigitPrediction PredictPixels(ReadOnlySpan<byte> pixels)
     {
         ThrowIfDisposed();

@@ -35,7 +35,7 @@ internal static class DeviceResolver
             return id;
         if (!allowCpuFallback)
             throw new DeviceUnavailableException(
-                $"device '{device}' is not usable: {problem}. Use device cpu, or allow CPU fallback (evaluation.allow_cpu_fallback).");
+                $"device '{device}' is not usable: {problem}. Use Device = \"cpu\", or set AllowCpuFallback = true (pipeline.yaml: evaluation.allow_cpu_fallback) to fall back with a warning.");
         log?.Invoke($"warning: device '{device}' is not usable ({problem}); falling back to the CPU");
         return null;
     }
@@ -44,7 +44,7 @@ internal static class DeviceResolver
     private static string? CudaProblem(int id, string modelPath)
     {
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider))
-            return "this build uses the CPU-only ONNX Runtime package (no CUDA execution provider); build with -p:OnnxRuntimeFlavor=gpu";
+            return "the app runs the CPU-only ONNX Runtime (no CUDA execution provider): reference Microsoft.ML.OnnxRuntime.Gpu 1.31.0 instead of Microsoft.ML.OnnxRuntime (see the MnistBn.Inference README; in this repository: build with -p:OnnxRuntimeFlavor=gpu)";
         try
         {
             // The GPU package lists the provider even where CUDA is missing; only a real session tells.

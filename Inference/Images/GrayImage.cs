@@ -34,12 +34,12 @@ public sealed class GrayImage
     /// <summary>A 28×28 image from a raw buffer of exactly <see cref="ModelContract.PixelCount"/> bytes (copied).</summary>
     /// <param name="pixels">Row-major gray bytes.</param>
     /// <param name="source">Names the buffer in the error message.</param>
-    /// <exception cref="InvalidDataException">The buffer is not 28×28 bytes long.</exception>
+    /// <exception cref="ArgumentException">The buffer is not 28×28 bytes long (a caller's mistake, not bad image content).</exception>
     public static GrayImage FromRaw(ReadOnlySpan<byte> pixels, string source = "raw pixel buffer")
     {
         if (pixels.Length != ModelContract.PixelCount)
-            throw new InvalidDataException(
-                $"{source}: {pixels.Length} bytes, expected {ModelContract.PixelCount} ({ModelContract.Width}×{ModelContract.Height} gray pixels, row-major)");
+            throw new ArgumentException(
+                $"{source}: {pixels.Length} bytes, expected {ModelContract.PixelCount} ({ModelContract.Width}×{ModelContract.Height} gray pixels, row-major)", nameof(pixels));
         return new GrayImage(ModelContract.Width, ModelContract.Height, pixels.ToArray());
     }
 

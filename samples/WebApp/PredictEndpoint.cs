@@ -57,7 +57,7 @@ public static class PredictEndpoint
                 ? GrayImage.FromRaw(body, "raw body")
                 : GrayImage.Decode(body, $"{mediaType} body", background: invert ? byte.MaxValue : byte.MinValue);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
         {
             return Error(StatusCodes.Status400BadRequest, e.Message);
         }

@@ -85,11 +85,19 @@ public sealed class BadImageInputTests(ClassifierFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public void Raw_buffer_of_the_wrong_length_is_refused_with_the_expected_length()
+    public void Raw_buffer_of_the_wrong_length_is_an_argument_error_with_the_expected_length()
     {
-        var error = Assert.Throws<InvalidDataException>(() => Classifier.PredictPixels(new byte[783]));
+        var error = Assert.Throws<ArgumentException>(() => Classifier.PredictPixels(new byte[783]));
         Assert.Contains("783 bytes", error.Message);
         Assert.Contains("784", error.Message);
+    }
+
+    [Fact]
+    public void Null_arguments_are_argument_null_exceptions()
+    {
+        Assert.Throws<ArgumentNullException>(() => Classifier.Predict((Stream)null!));
+        Assert.Throws<ArgumentNullException>(() => Classifier.Predict((GrayImage)null!));
+        Assert.Throws<ArgumentNullException>(() => Classifier.PredictFile(null!));
     }
 
     [Fact]

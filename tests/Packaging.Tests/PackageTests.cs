@@ -90,6 +90,7 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
         Assert.DoesNotContain(dependencies, d => d.Id == "MnistBn.Shared" || d.Id == "YamlDotNet");
         Assert.Contains(dependencies, d => d.Id == "Microsoft.ML.OnnxRuntime");
         Assert.DoesNotContain(dependencies, d => d.Id.Contains("Torch", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("MIT", nuspec.Descendants().Single(e => e.Name.LocalName == "license").Value);
     }
 
     [Fact]
