@@ -27,12 +27,7 @@ public static class WebAppHost
             builder.Configuration.AddInMemoryCollection(settings);
 
         var options = builder.Configuration.GetSection(WebAppOptions.Section).Get<WebAppOptions>() ?? new WebAppOptions();
-        if (!IPAddress.TryParse(options.Host, out var address))
-            throw new InvalidOperationException($"{WebAppOptions.Section}:Host must be an IP address, not '{options.Host}'");
-        if (options.Port is < 0 or > 65535)
-            throw new InvalidOperationException($"{WebAppOptions.Section}:Port must be 0–65535, not {options.Port}");
-        if (options.MaxRequestBytes <= 0)
-            throw new InvalidOperationException($"{WebAppOptions.Section}:MaxRequestBytes must be positive, not {options.MaxRequestBytes}");
+        var address = options.Validate();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
