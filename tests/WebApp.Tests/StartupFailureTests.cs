@@ -1,6 +1,8 @@
 // A failure while the app starts (a bad setting, a port in use) is one line on stderr naming the
 // setting, and exit code 1 — never an unhandled exception with its stack trace. The process tests run
 // the built app; each takes a few seconds.
+using System.Net;
+using System.Net.Sockets;
 using MnistBn.WebApp;
 
 namespace MnistBn.WebApp.Tests;
@@ -40,6 +42,26 @@ public sealed class StartupFailureTests
         Assert.Contains("WebApp:Device", line);
         Assert.Contains("'gpu'", line);
         Assert.Contains("cpu | cuda | cuda:<id>", line);
+        AssertNoStackTrace(app);
+    }
+
+    [Fact]
+    public async Task Port_in_use_ends_the_process_with_one_line_naming_the_address_and_the_setting()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var app = WebAppProcess.Start($"--WebApp:Port={port}");
+
+        var exitCode = await app.ExitCodeAsync(ExitTimeout);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(app.StderrLines);
+        Assert.StartsWith("error: ", line);
+        Assert.Contains($"127.0.0.1:{port}", line);
+        Assert.Contains("in use", line);
+        Assert.Contains("--WebApp:Port=<n>", line);
+        Assert.Contains("WebApp__Port", line);
         AssertNoStackTrace(app);
     }
 

@@ -36,7 +36,7 @@ public sealed class TestApp : IAsyncDisposable
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
         var app = WebAppHost.Build([], settings);
-        await app.StartAsync();
+        await WebAppHost.StartAsync(app);
         return new TestApp(app, WebAppHost.ListeningAddress(app));
     }
 
