@@ -65,6 +65,14 @@ public sealed class StartupFailureTests
         AssertNoStackTrace(app);
     }
 
+    [Fact]
+    public void Unexpected_startup_error_is_one_line_that_keeps_its_type()
+    {
+        var line = StartupError.Describe(new NullReferenceException("first\nsecond"));
+
+        Assert.Equal("error: unexpected System.NullReferenceException while starting: first second", line);
+    }
+
     private static void AssertNoStackTrace(WebAppProcess app)
     {
         Assert.DoesNotContain("   at ", app.Stderr);
