@@ -46,6 +46,7 @@ public static class WebAppHost
         builder.Logging.AddFilter(HostLogCategory, level =>
             level >= LogLevel.Information && (level < LogLevel.Error || lifetime?.ApplicationStarted.IsCancellationRequested == true));
         builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
@@ -61,7 +62,8 @@ public static class WebAppHost
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
 
         // A lambda of HttpContext alone would bind as a RequestDelegate and drop the IResult.
-        app.MapPost("/predict", (HttpContext context, CancellationToken _) => PredictEndpoint.HandleAsync(context, models, options));
+        app.MapPost("/predict", (HttpContext context, CancellationToken _) =>
+            PredictEndpoint.HandleAsync(context, models, options, app.Lifetime.ApplicationStopping));
         app.MapGet("/models", () => models.Models.Select(m => new
         {
             name = m.Name,
@@ -102,13 +104,20 @@ public static class WebAppHost
         return new Uri(addresses.First());
     }
 
-    /// <summary>Unhandled exceptions: a client's malformed request stays a 4xx; anything else is a logged 500.</summary>
+    /// <summary>
+    /// Unhandled exceptions: a client's malformed request stays a 4xx; a disposed object can only mean
+    /// the app is shutting down (a 503 to retry elsewhere, not the server's fault); anything else is a
+    /// logged 500.
+    /// </summary>
     private static async Task WriteErrorAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, message) = error is BadHttpRequestException bad
-            ? (bad.StatusCode, bad.Message)
-            : (StatusCodes.Status500InternalServerError, "internal error; see the server log");
+        var (status, message) = error switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, bad.Message),
+            ObjectDisposedException => (StatusCodes.Status503ServiceUnavailable, PredictEndpoint.ShuttingDown),
+            _ => (StatusCodes.Status500InternalServerError, "internal error; see the server log"),
+        };
         context.Response.StatusCode = status;
         await context.Response.WriteAsJsonAsync(new ErrorResponse(message));
     }

@@ -22,6 +22,12 @@ public sealed class WebAppOptions
     public string Device { get; set; } = "cpu";
 
     /// <summary>
+    /// How long, once shutdown begins, the app keeps listening while it answers /readyz and /predict with
+    /// 503 — time for a load balancer to see "stopping" and send traffic elsewhere before the port closes.
+    /// </summary>
+    public int ShutdownDrainMilliseconds { get; set; } = 200;
+
+    /// <summary>
     /// Model name → ONNX file. Relative paths resolve from the repository root (the folder holding
     /// pipeline.yaml, searched upwards from the current and the app's folder), else from the app's folder.
     /// </summary>
@@ -41,6 +47,8 @@ public sealed class WebAppOptions
         // ArgumentException from deep inside the first model's load.
         if (!DeviceName.IsValid(Device))
             throw new InvalidOperationException($"{Section}:Device must be cpu | cuda | cuda:<id>, not '{Device}'");
+        if (ShutdownDrainMilliseconds is < 0 or > 60_000)
+            throw new InvalidOperationException($"{Section}:ShutdownDrainMilliseconds must be 0–60000, not {ShutdownDrainMilliseconds}");
         return address;
     }
 }

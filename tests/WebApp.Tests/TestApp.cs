@@ -40,6 +40,9 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app, WebAppHost.ListeningAddress(app));
     }
 
+    /// <summary>Stops the app the way SIGTERM does (the host's StopAsync); DisposeAsync may follow.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
