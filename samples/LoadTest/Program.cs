@@ -29,13 +29,13 @@ if (target is null)
     try
     {
         app = WebAppHost.Build([], new Dictionary<string, string?> { ["WebApp:Port"] = "0", ["Logging:LogLevel:Default"] = "Warning" });
+        await WebAppHost.StartAsync(app);
     }
-    catch (InvalidOperationException e)
+    catch (Exception e)
     {
-        Console.Error.WriteLine($"error: {e.Message}");
+        Console.Error.WriteLine(StartupError.Describe(e));
         return 1;
     }
-    await app.StartAsync();
     target = WebAppHost.ListeningAddress(app);
 }
 

@@ -1,6 +1,8 @@
 // The exported models, each loaded once into a DigitClassifier (thread-safe: it pools ML.NET's
 // PredictionEngines) and shared by every request. Loading happens before Kestrel listens, so a
 // missing or broken model stops the app at startup with a message that names the file.
+// Disposal waits for predictions in progress and refuses later ones, so no request ever runs on a
+// disposed classifier (DigitClassifier must not be disposed while it predicts).
 using MnistBn.Inference;
 using MnistBn.Shared;
 
@@ -11,6 +13,11 @@ public sealed record NamedClassifier(string Name, DigitClassifier Classifier);
 
 public sealed class DigitModels : IDisposable
 {
+    // Predictions share the read side; Dispose takes the write side. Predict is synchronous, so a
+    // read lock never spans an await (ReaderWriterLockSlim is thread-affine).
+    private readonly ReaderWriterLockSlim _gate = new();
+    private bool _disposed;
+
     private DigitModels(IReadOnlyList<NamedClassifier> models) => Models = models;
 
     /// <summary>The models in configuration order (sorted by name).</summary>
@@ -57,6 +64,28 @@ public sealed class DigitModels : IDisposable
         return new DigitModels(loaded);
     }
 
+    /// <summary>Every model's prediction for <paramref name="image"/>, in model order; null once disposed (the app is stopping).</summary>
+    public IReadOnlyList<ModelPrediction>? PredictAll(GrayImage image)
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            if (_disposed)
+                return null;
+            var predictions = new List<ModelPrediction>(Models.Count);
+            foreach (var (name, classifier) in Models)
+            {
+                var p = classifier.Predict(image);
+                predictions.Add(new ModelPrediction(name, p.Digit, p.Confidence, p.Probabilities));
+            }
+            return predictions;
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
     /// <summary>The repository root when the app runs inside the repository, else the app's own folder.</summary>
     private static string FindRoot(string appFolder)
     {
@@ -70,9 +99,22 @@ public sealed class DigitModels : IDisposable
         }
     }
 
+    /// <summary>Waits for predictions in progress, then disposes the classifiers; later PredictAll calls return null.</summary>
     public void Dispose()
     {
-        foreach (var model in Models)
-            model.Classifier.Dispose();
+        _gate.EnterWriteLock();
+        try
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            foreach (var model in Models)
+                model.Classifier.Dispose();
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+        // The gate itself stays undisposed: a request arriving later must still be able to ask it.
     }
 }

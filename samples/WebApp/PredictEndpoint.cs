@@ -3,7 +3,8 @@
 //   image/png, image/jpeg (also bmp, gif, webp)  an encoded picture of any size
 //   application/octet-stream                    raw 28×28 gray bytes, row-major (784 bytes)
 // ?invert=true: the picture is a dark digit on a light background (MNIST digits are light on dark).
-// Client mistakes are answered 4xx with {"error": "..."} naming the problem, never 500.
+// Client mistakes are answered 4xx with {"error": "..."} naming the problem, never 500. Once the app
+// is stopping, requests are answered 503 {"error": "shutting down"}: the client should retry elsewhere.
 using Microsoft.AspNetCore.Http.Features;
 using MnistBn.Inference;
 using MnistBn.Shared;
@@ -26,8 +27,17 @@ public static class PredictEndpoint
     private static readonly string[] ImageContentTypes =
         ["image/png", "image/jpeg", "image/jpg", "image/bmp", "image/gif", "image/webp"];
 
-    public static async Task<IResult> HandleAsync(HttpContext context, DigitModels models, WebAppOptions options)
+    /// <summary>The message of the 503 answered once the app is stopping.</summary>
+    public const string ShuttingDown = "shutting down";
+
+    /// <param name="context">The request.</param>
+    /// <param name="models">The loaded models.</param>
+    /// <param name="options">The app's settings.</param>
+    /// <param name="stopping">Cancelled when shutdown begins (ApplicationStopping).</param>
+    public static async Task<IResult> HandleAsync(HttpContext context, DigitModels models, WebAppOptions options, CancellationToken stopping)
     {
+        if (stopping.IsCancellationRequested)
+            return Error(StatusCodes.Status503ServiceUnavailable, ShuttingDown);
         var request = context.Request;
         var invert = false;
         if (request.Query.TryGetValue("invert", out var invertText) && !bool.TryParse(invertText, out invert))
@@ -64,13 +74,10 @@ public static class PredictEndpoint
         if (invert)
             Invert(image.Pixels);
 
-        var predictions = new List<ModelPrediction>(models.Models.Count);
-        foreach (var (name, classifier) in models.Models)
-        {
-            var p = classifier.Predict(image);
-            predictions.Add(new ModelPrediction(name, p.Digit, p.Confidence, p.Probabilities));
-        }
-        return Results.Ok(new PredictResponse(predictions));
+        var predictions = models.PredictAll(image);
+        return predictions is null
+            ? Error(StatusCodes.Status503ServiceUnavailable, ShuttingDown)
+            : Results.Ok(new PredictResponse(predictions));
     }
 
     public static IResult Error(int status, string message) => Results.Json(new ErrorResponse(message), statusCode: status);

@@ -3,6 +3,7 @@
 // it with their own settings and a free port.
 using System.Net;
 using System.Reflection;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,6 +13,9 @@ namespace MnistBn.WebApp;
 
 public static class WebAppHost
 {
+    /// <summary>The host's logger; it logs a failed start as an error with the stack trace.</summary>
+    private const string HostLogCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     /// <summary>Builds the app; loads the models (throws, naming the file, when one is missing).</summary>
     /// <param name="args">Command-line settings, e.g. <c>--WebApp:Port=8080</c>.</param>
     /// <param name="settings">Extra settings that override everything else (tests).</param>
@@ -27,12 +31,7 @@ public static class WebAppHost
             builder.Configuration.AddInMemoryCollection(settings);
 
         var options = builder.Configuration.GetSection(WebAppOptions.Section).Get<WebAppOptions>() ?? new WebAppOptions();
-        if (!IPAddress.TryParse(options.Host, out var address))
-            throw new InvalidOperationException($"{WebAppOptions.Section}:Host must be an IP address, not '{options.Host}'");
-        if (options.Port is < 0 or > 65535)
-            throw new InvalidOperationException($"{WebAppOptions.Section}:Port must be 0–65535, not {options.Port}");
-        if (options.MaxRequestBytes <= 0)
-            throw new InvalidOperationException($"{WebAppOptions.Section}:MaxRequestBytes must be positive, not {options.MaxRequestBytes}");
+        var address = options.Validate();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -40,11 +39,19 @@ public static class WebAppHost
             // A hard ceiling above the endpoint's own (JSON-answering) limit, for every route.
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes + 1;
         });
+        // A failed start reaches the caller (Program.cs prints it as one line); the host would also log
+        // it as "Hosting failed to start" with the whole stack trace. So the host's errors are held
+        // back until the app has started; later ones (none expected: no background services) show.
+        IHostApplicationLifetime? lifetime = null;
+        builder.Logging.AddFilter(HostLogCategory, level =>
+            level >= LogLevel.Information && (level < LogLevel.Error || lifetime?.ApplicationStarted.IsCancellationRequested == true));
         builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
         var app = builder.Build();
+        lifetime = app.Lifetime;
         var log = app.Logger;
         var models = DigitModels.Load(options, AppContext.BaseDirectory, message => log.LogInformation("{Message}", message));
         app.Lifetime.ApplicationStopped.Register(models.Dispose);
@@ -55,7 +62,8 @@ public static class WebAppHost
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
 
         // A lambda of HttpContext alone would bind as a RequestDelegate and drop the IResult.
-        app.MapPost("/predict", (HttpContext context, CancellationToken _) => PredictEndpoint.HandleAsync(context, models, options));
+        app.MapPost("/predict", (HttpContext context, CancellationToken _) =>
+            PredictEndpoint.HandleAsync(context, models, options, app.Lifetime.ApplicationStopping));
         app.MapGet("/models", () => models.Models.Select(m => new
         {
             name = m.Name,
@@ -71,6 +79,24 @@ public static class WebAppHost
         return app;
     }
 
+    /// <summary>Starts Kestrel; a port that is taken becomes a message naming the address and the setting.</summary>
+    /// <exception cref="InvalidOperationException">The address is in use.</exception>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is AddressInUseException)
+        {
+            var options = app.Services.GetRequiredService<WebAppOptions>();
+            var endpoint = new IPEndPoint(IPAddress.Parse(options.Host), options.Port);
+            throw new InvalidOperationException(
+                $"cannot listen on {endpoint}: the address is already in use (another instance?); choose another port with " +
+                $"--{WebAppOptions.Section}:Port=<n> or {WebAppOptions.Section}__Port=<n> (0 picks any free port)", e);
+        }
+    }
+
     /// <summary>The address Kestrel listens on (after StartAsync), e.g. http://127.0.0.1:5080.</summary>
     public static Uri ListeningAddress(WebApplication app)
     {
@@ -78,13 +104,20 @@ public static class WebAppHost
         return new Uri(addresses.First());
     }
 
-    /// <summary>Unhandled exceptions: a client's malformed request stays a 4xx; anything else is a logged 500.</summary>
+    /// <summary>
+    /// Unhandled exceptions: a client's malformed request stays a 4xx; a disposed object can only mean
+    /// the app is shutting down (a 503 to retry elsewhere, not the server's fault); anything else is a
+    /// logged 500.
+    /// </summary>
     private static async Task WriteErrorAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, message) = error is BadHttpRequestException bad
-            ? (bad.StatusCode, bad.Message)
-            : (StatusCodes.Status500InternalServerError, "internal error; see the server log");
+        var (status, message) = error switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, bad.Message),
+            ObjectDisposedException => (StatusCodes.Status503ServiceUnavailable, PredictEndpoint.ShuttingDown),
+            _ => (StatusCodes.Status500InternalServerError, "internal error; see the server log"),
+        };
         context.Response.StatusCode = status;
         await context.Response.WriteAsJsonAsync(new ErrorResponse(message));
     }

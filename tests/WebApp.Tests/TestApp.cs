@@ -36,9 +36,12 @@ public sealed class TestApp : IAsyncDisposable
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
         var app = WebAppHost.Build([], settings);
-        await app.StartAsync();
+        await WebAppHost.StartAsync(app);
         return new TestApp(app, WebAppHost.ListeningAddress(app));
     }
+
+    /// <summary>Stops the app the way SIGTERM does (the host's StopAsync); DisposeAsync may follow.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
