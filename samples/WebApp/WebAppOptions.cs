@@ -1,7 +1,7 @@
 // The web app's settings, bound from the "WebApp" section of appsettings.json (or the command line,
 // e.g. --WebApp:Port=8080, or the environment, e.g. WebApp__Port=8080).
 using System.Net;
-using MnistBn.Shared.Configuration;
+using MnistBn.Shared;
 
 namespace MnistBn.WebApp;
 
