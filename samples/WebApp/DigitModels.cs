@@ -1,8 +1,8 @@
-// The exported models, each loaded once into a DigitClassifier (thread-safe: it pools ML.NET's
-// PredictionEngines) and shared by every request. Loading happens before Kestrel listens, so a
-// missing or broken model stops the app at startup with a message that names the file.
-// Disposal waits for predictions in progress and refuses later ones, so no request ever runs on a
-// disposed classifier (DigitClassifier must not be disposed while it predicts).
+// The exported models, each registered with services.AddDigitClassifier (one thread-safe singleton
+// per model, disposed with the host) and shared by every request. They load before Kestrel listens,
+// so a missing or broken model stops the app at startup with a message that names the file.
+// Closing waits for predictions in progress and refuses later ones, so no request ever runs on a
+// classifier the container is about to dispose (DigitClassifier must not be disposed while it predicts).
 using MnistBn.Inference;
 using MnistBn.Shared;
 
@@ -23,43 +23,52 @@ public sealed class DigitModels : IDisposable
     /// <summary>The models in configuration order (sorted by name).</summary>
     public IReadOnlyList<NamedClassifier> Models { get; }
 
-    /// <summary>Loads every configured model and runs one warm-up prediction through each.</summary>
-    /// <exception cref="InvalidOperationException">No model is configured, or one cannot be loaded (the message names the file).</exception>
-    public static DigitModels Load(WebAppOptions options, string appFolder, Action<string> log)
+    /// <summary>
+    /// Registers one keyed <see cref="DigitClassifier"/> singleton per configured model with the Inference
+    /// library's DI extension, after checking that each file exists (a message that names the setting).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No model is configured, or a file is missing.</exception>
+    public static void Register(IServiceCollection services, WebAppOptions options, string appFolder)
     {
         if (options.Models.Count == 0)
             throw new InvalidOperationException($"no models configured: set {WebAppOptions.Section}:Models:<name> to an ONNX file");
         var root = FindRoot(appFolder);
-        var loaded = new List<NamedClassifier>();
-        try
+        foreach (var (name, configured) in options.Models)
         {
-            foreach (var (name, configured) in options.Models.OrderBy(m => m.Key, StringComparer.Ordinal))
+            var path = RepositoryPaths.Resolve(root, configured);
+            if (!File.Exists(path))
+                throw new InvalidOperationException(
+                    $"model '{name}': file not found: {path} (configured as '{configured}' in {WebAppOptions.Section}:Models:{name}; " +
+                    "train and export with `dotnet run --project Training -c Release -- run`, or point the setting at an exported file)");
+            services.AddDigitClassifier(name, settings =>
             {
-                var path = RepositoryPaths.Resolve(root, configured);
-                if (!File.Exists(path))
-                    throw new InvalidOperationException(
-                        $"model '{name}': file not found: {path} (configured as '{configured}' in {WebAppOptions.Section}:Models:{name}; " +
-                        "train and export with `dotnet run --project Training -c Release -- run`, or point the setting at an exported file)");
-                DigitClassifier classifier;
-                try
-                {
-                    classifier = DigitClassifier.Create(path, new DigitClassifierOptions { Device = options.Device, Log = log });
-                }
-                catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DeviceUnavailableException)
-                {
-                    throw new InvalidOperationException($"model '{name}': cannot load {path}: {e.Message}", e);
-                }
-                loaded.Add(new NamedClassifier(name, classifier));
-                // The first prediction pays for ONNX Runtime's lazy initialisation; not a user's request.
-                classifier.PredictPixels(new byte[ModelContract.PixelCount]);
-                log($"model '{name}' loaded from {path}");
-            }
+                settings.ModelPath = path;
+                settings.Device = options.Device;
+            });
         }
-        catch
+        services.AddSingleton(provider => Load(options, provider, provider.GetRequiredService<ILogger<DigitModels>>()));
+    }
+
+    /// <summary>Resolves every registered classifier (loading it) and runs one warm-up prediction through each.</summary>
+    /// <exception cref="InvalidOperationException">A model cannot be loaded (the message names the file).</exception>
+    private static DigitModels Load(WebAppOptions options, IServiceProvider provider, ILogger log)
+    {
+        var loaded = new List<NamedClassifier>();
+        foreach (var name in options.Models.Keys.Order(StringComparer.Ordinal))
         {
-            foreach (var model in loaded)
-                model.Classifier.Dispose();
-            throw;
+            DigitClassifier classifier;
+            try
+            {
+                classifier = provider.GetRequiredKeyedService<DigitClassifier>(name);
+            }
+            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DeviceUnavailableException or Microsoft.Extensions.Options.OptionsValidationException)
+            {
+                throw new InvalidOperationException($"model '{name}': cannot load {options.Models[name]}: {e.Message}", e);
+            }
+            loaded.Add(new NamedClassifier(name, classifier));
+            // The first prediction pays for ONNX Runtime's lazy initialisation; not a user's request.
+            classifier.PredictPixels(new byte[ModelContract.PixelCount]);
+            log.LogInformation("model '{Name}' loaded from {Path}", name, classifier.ModelPath);
         }
         return new DigitModels(loaded);
     }
@@ -76,7 +85,7 @@ public sealed class DigitModels : IDisposable
             foreach (var (name, classifier) in Models)
             {
                 var p = classifier.Predict(image);
-                predictions.Add(new ModelPrediction(name, p.Digit, p.Confidence, p.Probabilities));
+                predictions.Add(new ModelPrediction(name, p.Digit, p.Label, p.Confidence, p.IsBlank, p.Probabilities));
             }
             return predictions;
         }
@@ -99,17 +108,19 @@ public sealed class DigitModels : IDisposable
         }
     }
 
-    /// <summary>Waits for predictions in progress, then disposes the classifiers; later PredictAll calls return null.</summary>
+    /// <summary>Whether the models are loaded and still serving (false once shutdown has closed them).</summary>
+    public bool IsServing => !Volatile.Read(ref _disposed);
+
+    /// <summary>
+    /// Waits for predictions in progress, then refuses later ones (PredictAll returns null). The
+    /// classifiers themselves belong to the DI container, which disposes them with the host, after this.
+    /// </summary>
     public void Dispose()
     {
         _gate.EnterWriteLock();
         try
         {
-            if (_disposed)
-                return;
             _disposed = true;
-            foreach (var model in Models)
-                model.Classifier.Dispose();
         }
         finally
         {

@@ -11,8 +11,8 @@ using MnistBn.Shared;
 
 namespace MnistBn.WebApp;
 
-/// <summary>One model's answer.</summary>
-public sealed record ModelPrediction(string Model, int Digit, float Confidence, IReadOnlyList<float> Probabilities);
+/// <summary>One model's answer: the class index and its label, the probability, and whether the picture was blank (no ink: the answer means nothing).</summary>
+public sealed record ModelPrediction(string Model, int Digit, string Label, float Confidence, bool Blank, IReadOnlyList<float> Probabilities);
 
 /// <summary>The response of POST /predict.</summary>
 public sealed record PredictResponse(IReadOnlyList<ModelPrediction> Predictions);

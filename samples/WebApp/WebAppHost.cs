@@ -1,10 +1,12 @@
-// Builds the web app: Kestrel on the configured loopback address and port, the models loaded once,
+// Builds the web app: Kestrel on the configured loopback address and port, the models registered with
+// AddDigitClassifier and loaded once, health checks,
 // the page (embedded static files) and the API. Program.cs runs it; tests and the load test build
 // it with their own settings and a free port.
 using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.FileProviders;
@@ -50,10 +52,13 @@ public static class WebAppHost
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
+        DigitModels.Register(builder.Services, options, AppContext.BaseDirectory);
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("models", tags: [ReadinessCheck.Tag]);
+
         var app = builder.Build();
         lifetime = app.Lifetime;
-        var log = app.Logger;
-        var models = DigitModels.Load(options, AppContext.BaseDirectory, message => log.LogInformation("{Message}", message));
+        // Resolved here, before Kestrel listens: a model that does not load stops the app at startup.
+        var models = app.Services.GetRequiredService<DigitModels>();
         app.Lifetime.ApplicationStopped.Register(models.Dispose);
 
         app.UseExceptionHandler(errors => errors.Run(WriteErrorAsync));
@@ -70,12 +75,10 @@ public static class WebAppHost
             path = m.Classifier.ModelPath,
             device = m.Classifier.GpuDeviceId is { } id ? $"cuda:{id}" : "cpu",
         }));
-        // Liveness: the process answers. Readiness: the models are loaded (they are before Kestrel
-        // listens) and the app is not shutting down.
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        app.MapGet("/readyz", (IHostApplicationLifetime lifetime) => lifetime.ApplicationStopping.IsCancellationRequested
-            ? Results.Json(new { status = "stopping" }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Ok(new { status = "ready", models = models.Models.Select(m => m.Name) }));
+        // ASP.NET Core health checks. Liveness runs no check: the process answers. Readiness runs the
+        // models check (loaded, and the app not shutting down).
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = ReadinessCheck.WriteLivenessAsync });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessCheck.Tag), ResponseWriter = ReadinessCheck.WriteReadinessAsync });
         return app;
     }
 

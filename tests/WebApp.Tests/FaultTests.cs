@@ -67,7 +67,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Predict_after_stopping_began_is_503_shutting_down()
     {
-        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["WebApp:ShutdownDrainMilliseconds"] = "1000" });
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["WebApp:ShutdownDrainMilliseconds"] = "3000" }); // room for a loaded machine between seeing "stopping" and posting
         using var probe = new ReadinessProbe(app.Address);
         var stopping = app.StopAsync();
         Assert.True(await probe.WaitForStoppingAsync(TimeSpan.FromSeconds(2)), $"/readyz: {probe.Describe()}");

@@ -3,6 +3,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using MnistBn.Inference;
 using MnistBn.WebApp;
 
 namespace MnistBn.WebApp.Tests;
@@ -37,6 +39,16 @@ public sealed class HealthTests(TestAppFixture fixture) : IClassFixture<TestAppF
         var bn = json.EnumerateArray().Single(m => m.GetProperty("name").GetString() == "bn");
         Assert.Equal(FixtureModels.BatchNorm, bn.GetProperty("path").GetString());
         Assert.Equal("cpu", bn.GetProperty("device").GetString());
+    }
+
+    [Fact]
+    public void Models_are_the_inference_librarys_DI_singletons_and_health_checks_are_aspnet_cores()
+    {
+        var services = fixture.App.Services;
+        var bn = services.GetRequiredKeyedService<DigitClassifier>("bn");
+        Assert.Same(bn, services.GetRequiredKeyedService<DigitClassifier>("bn"));
+        Assert.Equal(FixtureModels.BatchNorm, bn.ModelPath);
+        Assert.NotNull(services.GetService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>());
     }
 
     [Fact]

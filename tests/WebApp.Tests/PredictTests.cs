@@ -37,6 +37,17 @@ public sealed class PredictTests(TestAppFixture fixture) : IClassFixture<TestApp
     }
 
     [Fact]
+    public async Task Blank_canvas_is_flagged_and_a_digit_is_not()
+    {
+        var blank = await PredictAsync(new byte[784], "application/octet-stream");
+        var digit = await PredictAsync(TestDigits.Pixels(), "application/octet-stream");
+
+        Assert.All(blank.Predictions, p => Assert.True(p.Blank, $"{p.Model}: a black canvas is not flagged blank"));
+        Assert.All(digit.Predictions, p => Assert.False(p.Blank));
+        Assert.All(digit.Predictions, p => Assert.Equal(p.Digit.ToString(), p.Label));
+    }
+
+    [Fact]
     public async Task Png_of_the_same_pixels_predicts_exactly_as_the_raw_buffer()
     {
         var pixels = TestDigits.Pixels(seed: 2);

@@ -43,6 +43,9 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Stops the app the way SIGTERM does (the host's StopAsync); DisposeAsync may follow.</summary>
     public Task StopAsync() => _app.StopAsync();
 
+    /// <summary>The app's DI container.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

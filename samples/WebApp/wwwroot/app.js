@@ -106,8 +106,13 @@ function show(predictions) {
     const card = document.createElement('div');
     card.className = 'model';
     card.id = 'result-' + p.model;
-    card.innerHTML = `<h2>${NAMES[p.model] || p.model}</h2>
-      <div class="digit" data-testid="digit">${p.digit}</div>
+    // A blank canvas still gets the model's answer (a confident "1"); say there is nothing to read.
+    card.innerHTML = p.blank
+      ? `<h2>${NAMES[p.model] || p.model}</h2>
+      <div class="digit blank" data-testid="digit">–</div>
+      <div class="confidence" data-testid="blank">no ink: draw a digit</div>`
+      : `<h2>${NAMES[p.model] || p.model}</h2>
+      <div class="digit" data-testid="digit">${p.label}</div>
       <div class="confidence">${(p.confidence * 100).toFixed(1)} %</div>`;
     p.probabilities.forEach((q, digit) => {
       const row = document.createElement('div');
