@@ -44,7 +44,8 @@ public static class DigitClassifierServiceCollectionExtensions
             .Configure(configure)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DigitClassifierSettings>>(new SettingsValidator(name));
-        services.AddHostedService(provider => new ModelLoader(provider, name));
+        // One loader per registration: AddHostedService would keep only the first (it de-duplicates by type).
+        services.AddSingleton<IHostedService>(provider => new ModelLoader(provider, name));
     }
 
     private static DigitClassifier Create(IServiceProvider provider, string name)

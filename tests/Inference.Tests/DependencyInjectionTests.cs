@@ -57,6 +57,20 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public async Task Every_named_model_loads_at_start_so_a_broken_second_one_stops_the_host()
+    {
+        var broken = Path.Combine(FixtureModels.TempFolder(), "broken.onnx");
+        File.WriteAllText(broken, "not a model");
+        using var host = Build(s => s
+            .AddDigitClassifier("bn", o => o.ModelPath = FixtureModels.BatchNorm)
+            .AddDigitClassifier("broken", o => o.ModelPath = broken));
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => host.StartAsync());
+
+        Assert.Contains(broken, error.Message);
+    }
+
+    [Fact]
     public async Task Unknown_device_stops_the_host_at_start_naming_the_accepted_devices()
     {
         using var host = Build(s => s.AddDigitClassifier(o => { o.ModelPath = FixtureModels.BatchNorm; o.Device = "gpu"; }));
