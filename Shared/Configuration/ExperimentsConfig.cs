@@ -29,7 +29,7 @@ public sealed record ExperimentsConfig(
     /// Experiment variants: <c>nobn</c>; <c>bn</c> (BatchNorm before each hidden activation, as in the
     /// paper and the study); <c>bn-after</c> (BatchNorm after each hidden activation).
     /// </summary>
-    public static readonly IReadOnlyCollection<string> KnownVariants = ["nobn", "bn", "bn-after"];
+    public static readonly IReadOnlyCollection<string> KnownVariants = VariantNames.Experiments;
 
     /// <summary>Optimizers, as in <c>training.optimizer</c>.</summary>
     public static readonly IReadOnlyCollection<string> KnownOptimizers = ["adam", "sgd"];

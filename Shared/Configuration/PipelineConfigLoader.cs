@@ -9,7 +9,7 @@ namespace MnistBn.Shared.Configuration;
 public static class PipelineConfigLoader
 {
     /// <summary>The model variants the code knows.</summary>
-    public static readonly IReadOnlyCollection<string> KnownVariants = ["nobn", "bn"];
+    public static readonly IReadOnlyCollection<string> KnownVariants = VariantNames.Study;
 
     /// <summary>Loads <paramref name="path"/> and applies overrides of the form <c>key.path=value</c>.</summary>
     /// <exception cref="ConfigException">The file is missing, malformed or invalid.</exception>

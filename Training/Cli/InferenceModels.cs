@@ -21,7 +21,7 @@ internal static class InferenceModels
             return [.. explicitModels.Select(m => m.FullName)];
         if (all)
             return [.. config.Model.Variants.Select(v => Exported(config, root, v))];
-        var preferred = config.Model.Variants.Contains("bn") ? "bn" : config.Model.Variants[0];
+        var preferred = config.Model.Variants.Contains(VariantNames.BatchNorm) ? VariantNames.BatchNorm : config.Model.Variants[0];
         return [Exported(config, root, preferred)];
     }
 

@@ -1,6 +1,7 @@
 // Experiment 4, ablation: BatchNorm before the activation (the paper's choice: "we add the BN transform
 // immediately before the nonlinearity") against after it, for each momentum of the running statistics
 // (PyTorch convention; the study uses 0.01 = Keras 0.99), optionally beside the model without BN.
+using MnistBn.Shared;
 using System.Text;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Report;
@@ -44,7 +45,7 @@ internal static class BnPlacementExperiment
         var runs = new List<BnPlacementRun>();
         foreach (var (placement, momentum) in plan)
         {
-            var variant = placement switch { "before" => "bn", "after" => "bn-after", _ => "nobn" };
+            var variant = placement switch { "before" => VariantNames.BatchNorm, "after" => VariantNames.BatchNormAfter, _ => VariantNames.NoBatchNorm };
             var batchNorm = context.Config.BatchNorm with { Momentum = momentum ?? context.Config.BatchNorm.Momentum };
             var settings = new RunSettings(config.Model, variant, config.Optimizer, config.LearningRate, context.Config.SgdMomentum,
                 config.BatchSize, steps, batchNorm, context.Config.Seed);

@@ -1,6 +1,7 @@
 // Builds the networks the experiments train from their config names: model `lenet` (the study's
 // LeNet, via PlacedBnLeNet) or `mlp` (the paper's 3×100 sigmoid MLP), variant `nobn`, `bn` (BN before
 // each hidden activation) or `bn-after`.
+using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
@@ -18,18 +19,18 @@ internal static class ExperimentModels
     /// <summary>The placement a variant name stands for.</summary>
     public static BnPlacement Placement(string variant) => variant switch
     {
-        "nobn" => BnPlacement.None,
-        "bn" => BnPlacement.Before,
-        "bn-after" => BnPlacement.After,
+        VariantNames.NoBatchNorm => BnPlacement.None,
+        VariantNames.BatchNorm => BnPlacement.Before,
+        VariantNames.BatchNormAfter => BnPlacement.After,
         _ => throw new ConfigException($"unknown experiment variant '{variant}' (expected {string.Join(", ", ExperimentsConfig.KnownVariants)})"),
     };
 
     /// <summary>The variant name of a placement (inverse of <see cref="Placement"/>).</summary>
     public static string Variant(BnPlacement placement) => placement switch
     {
-        BnPlacement.Before => "bn",
-        BnPlacement.After => "bn-after",
-        _ => "nobn",
+        BnPlacement.Before => VariantNames.BatchNorm,
+        BnPlacement.After => VariantNames.BatchNormAfter,
+        _ => VariantNames.NoBatchNorm,
     };
 
     /// <summary>A freshly initialised network (call torch.manual_seed first for reproducibility).</summary>

@@ -1,6 +1,7 @@
 // Experiment 2, steps to a target accuracy: test accuracy every k steps for each variant and learning
 // rate; the first evaluated step at which each target (e.g. 98%, 99%) is reached. The paper's headline:
 // BN reaches the baseline's accuracy in far fewer steps (14 times fewer for Inception).
+using MnistBn.Shared;
 using System.Text;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Report;
@@ -74,11 +75,11 @@ internal static class StepsToTargetExperiment
             foreach (var byRate in runs.GroupBy(r => r.LearningRate))
             {
                 // The paper's comparison: the same learning rate, with and without BN (none without a no-BN run).
-                var plainRun = byRate.FirstOrDefault(r => r.Variant == "nobn");
+                var plainRun = byRate.FirstOrDefault(r => r.Variant == VariantNames.NoBatchNorm);
                 if (plainRun is null)
                     continue;
                 var plain = plainRun.Hits.First(h => h.Target == target).Step;
-                foreach (var other in byRate.Where(r => r.Variant != "nobn"))
+                foreach (var other in byRate.Where(r => r.Variant != VariantNames.NoBatchNorm))
                 {
                     var step = other.Hits.First(h => h.Target == target).Step;
                     if (plain is > 0 && step is > 0)

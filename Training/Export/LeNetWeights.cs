@@ -1,5 +1,7 @@
 // All of LeNet's parameters as plain arrays, validated against the architecture: the TorchSharp-free
 // input of the ONNX exporter (FromModel builds it from a trained module; Random builds one for tests).
+using MnistBn.Shared;
+
 namespace MnistBn.Training.Export;
 
 /// <summary>LeNet's five layers (conv1, conv2, fc1, fc2, fc3) with optional biases and BatchNorm statistics.</summary>
@@ -65,5 +67,5 @@ public sealed partial class LeNetWeights
     /// The variant: <c>bn</c> or <c>nobn</c>. Weights returned by <see cref="BatchNormFolding.Fold(LeNetWeights)"/>
     /// read <c>nobn</c>, so callers take the variant before folding.
     /// </summary>
-    public string Variant => HasBatchNorm ? "bn" : "nobn";
+    public string Variant => HasBatchNorm ? VariantNames.BatchNorm : VariantNames.NoBatchNorm;
 }

@@ -15,10 +15,10 @@ namespace MnistBn.Training.Model;
 public static class ModelVariants
 {
     /// <summary>BatchNorm before every hidden ReLU.</summary>
-    public const string BatchNorm = "bn";
+    public const string BatchNorm = VariantNames.BatchNorm;
 
     /// <summary>No BatchNorm, biases everywhere.</summary>
-    public const string Plain = "nobn";
+    public const string Plain = VariantNames.NoBatchNorm;
 
     /// <summary>Whether the named variant uses BatchNorm; throws <see cref="ConfigException"/> for an unknown name.</summary>
     public static bool UsesBatchNorm(string variant) => variant switch

@@ -174,8 +174,8 @@ internal static class MarkdownReport
 
     public static string Label(string variant) => variant switch
     {
-        "bn" => "with BN",
-        "nobn" => "without BN",
+        VariantNames.BatchNorm => "with BN",
+        VariantNames.NoBatchNorm => "without BN",
         _ => variant,
     };
 

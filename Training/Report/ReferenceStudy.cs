@@ -1,4 +1,6 @@
 // The published numbers of the reference study (Keras, 20 epochs, batch 128, same LeNet), shown beside ours.
+using MnistBn.Shared;
+
 namespace MnistBn.Training.Report;
 
 internal static class ReferenceStudy
@@ -13,8 +15,8 @@ internal static class ReferenceStudy
 
     public static Result? For(string variant) => variant switch
     {
-        "nobn" => WithoutBatchNorm,
-        "bn" => WithBatchNorm,
+        VariantNames.NoBatchNorm => WithoutBatchNorm,
+        VariantNames.BatchNorm => WithBatchNorm,
         _ => null,
     };
 }
