@@ -19,7 +19,8 @@ internal static class RunCommand
         var command = new Command("run",
             "Run the whole study: fetch and verify MNIST, train each variant, export to ONNX (BN folded), evaluate the exported " +
             "models on the test set through the ML.NET pipeline, and write the report (Markdown, JSON, plots) to report.directory. " +
-            "Stages whose inputs are unchanged and whose outputs verify are skipped; an interrupted run resumes.")
+            "Stages whose inputs are unchanged and whose outputs verify are skipped; an interrupted run resumes. " +
+            "The run and output directories are locked and checked for writing before anything trains.")
             .WithCommonOptions();
         command.Options.Add(force);
         command.SetAction((parse, cancel) => CliErrors.GuardAsync(async () =>
