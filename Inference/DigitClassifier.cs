@@ -55,12 +55,10 @@ public sealed class DigitClassifier : IDisposable
     /// <exception cref="DeviceUnavailableException">CUDA was asked for, is unusable, and fallback is disallowed.</exception>
     public static DigitClassifier Create(string modelPath, DigitClassifierOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         options ??= new DigitClassifierOptions();
-        var fullPath = Path.GetFullPath(modelPath);
-        var labels = OnnxModelCheck.ValidateFile(fullPath);
-        var gpu = DeviceResolver.Resolve(options.Device, options.AllowCpuFallback, fullPath, options.Log);
-        return new DigitClassifier(fullPath, DigitPipeline.Create(fullPath, gpu, options.InvertImages), options, gpu, labels);
+        var model = CheckedModel.Open(modelPath, options);
+        return new DigitClassifier(model.FullPath, DigitPipeline.Create(model.FullPath, model.GpuDeviceId, options.InvertImages),
+            options, model.GpuDeviceId, model.ClassLabels);
     }
 
     /// <summary>Predicts from an image file (PNG, JPEG, BMP, GIF, WebP; any size, gray or colour).</summary>

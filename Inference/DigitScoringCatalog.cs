@@ -38,13 +38,9 @@ public static class DigitScoringCatalog
         this TransformsCatalog catalog, string modelPath, DigitClassifierOptions? options = null, string imageColumnName = DigitColumns.Image)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(imageColumnName);
-        options ??= new DigitClassifierOptions();
-        var full = Path.GetFullPath(modelPath);
-        var labels = OnnxModelCheck.ValidateFile(full);
-        var gpu = DeviceResolver.Resolve(options.Device, options.AllowCpuFallback, full, options.Log);
-        return DigitPipeline.Estimator(catalog, full, gpu, options.InvertImages, imageColumnName, labels);
+        var model = CheckedModel.Open(modelPath, options ??= new DigitClassifierOptions());
+        return DigitPipeline.Estimator(catalog, model.FullPath, model.GpuDeviceId, options.InvertImages, imageColumnName, model.ClassLabels);
     }
 
     /// <summary>

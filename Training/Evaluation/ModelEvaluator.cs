@@ -43,12 +43,10 @@ internal sealed class ModelEvaluator : IDisposable
     /// <inheritdoc cref="DigitClassifier.Create" path="/exception"/>
     public static ModelEvaluator Create(string modelPath, DigitClassifierOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         options ??= new DigitClassifierOptions();
-        var full = Path.GetFullPath(modelPath);
-        var labels = OnnxModelCheck.ValidateFile(full);
-        var gpu = DeviceResolver.Resolve(options.Device, options.AllowCpuFallback, full, options.Log);
-        return new ModelEvaluator(full, DigitPipeline.Create(full, gpu, options.InvertImages), gpu, options.InvertImages, labels);
+        var model = CheckedModel.Open(modelPath, options);
+        return new ModelEvaluator(model.FullPath, DigitPipeline.Create(model.FullPath, model.GpuDeviceId, options.InvertImages),
+            model.GpuDeviceId, options.InvertImages, model.ClassLabels);
     }
 
     /// <summary>Scores every image of <paramref name="data"/> (any image size; resized by the pipeline).</summary>
