@@ -130,7 +130,7 @@ public sealed class DigitClassifier : IDisposable
             if (images[i] is null)
                 throw new ArgumentNullException(nameof(images), $"image {i} of the batch is null");
         }
-        var scores = _pipeline.Score(images.Select(image => new DigitImageInput { Image = image.ToMLImage() }), images.Count);
+        var scores = _pipeline.Score(images);
         var predictions = new DigitPrediction[images.Count];
         for (var i = 0; i < predictions.Length; i++)
             predictions[i] = DigitPrediction.From(scores.LogitsOf(i).ToArray(), scores.ProbabilitiesOf(i).ToArray(), InkCheck.IsBlank(images[i].Pixels), ClassLabels);

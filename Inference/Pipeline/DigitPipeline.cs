@@ -104,6 +104,10 @@ internal sealed class DigitPipeline : IDisposable
     public PredictionEngine<DigitImageInput, DigitScores> CreateEngine() =>
         Context.Model.CreatePredictionEngine<DigitImageInput, DigitScores>(Model);
 
+    /// <summary>Scores decoded images of any size in one streaming pass (each becomes a fresh MLImage).</summary>
+    public ScoredBatch Score(IReadOnlyList<GrayImage> images) =>
+        Score(images.Select(image => new DigitImageInput { Image = image.ToMLImage() }), images.Count);
+
     /// <summary>Scores many images in one streaming pass (the throughput path).</summary>
     /// <param name="images">Fresh images, enumerated once; each is consumed.</param>
     /// <param name="count">How many the enumeration yields.</param>

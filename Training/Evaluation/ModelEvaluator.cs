@@ -60,7 +60,7 @@ internal sealed class ModelEvaluator : IDisposable
     public ScoredBatch Score(IReadOnlyList<GrayImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return _pipeline.Score(images.Select(image => new DigitImageInput { Image = image.ToMLImage() }), images.Count);
+        return _pipeline.Score(images);
     }
 
     /// <summary>Accuracy, loss, confusion matrix, per-class precision/recall and misclassified examples on <paramref name="data"/>.</summary>

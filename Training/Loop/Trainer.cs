@@ -179,10 +179,11 @@ public sealed class Trainer
             group.LearningRate = learningRate;
     }
 
-    /// <summary>Everything but the epoch count must match: resuming may extend a run, not change it.</summary>
-    public static bool CanResume(PipelineConfig saved, PipelineConfig current) => ResumeBlockers(saved, current).Count == 0;
-
-    /// <summary>The keys other than <c>training.epochs</c> in which <paramref name="current"/> differs from the checkpoint's config.</summary>
+    /// <summary>
+    /// Everything but the epoch count must match (resuming may extend a run, not change it): the keys other
+    /// than <c>training.epochs</c> in which <paramref name="current"/> differs from the checkpoint's config;
+    /// empty when the run may resume.
+    /// </summary>
     public static IReadOnlyList<ConfigDifference> ResumeBlockers(PipelineConfig saved, PipelineConfig current) =>
         [.. ConfigDifferences.Between(saved, current).Where(d => d.Path != "training.epochs")];
 

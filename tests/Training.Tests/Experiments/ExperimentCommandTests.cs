@@ -10,18 +10,24 @@ public sealed class ExperimentCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    // A bn-placement run small enough for a unit test: one epoch, one momentum, <paramref name="images"/> images.
+    private static string[] TinyBnPlacement(int images) =>
+    [
+        "--set", $"experiments.bn_placement.train_subset={images}",
+        "--set", "experiments.bn_placement.epochs=1",
+        "--set", "experiments.bn_placement.batch_size=64",
+        "--set", "experiments.bn_placement.momentums=[0.1]",
+        "--set", $"experiments.test_subset={images}",
+        // torch's thread count is process-wide: keep the 2 that every other test of this assembly uses.
+        "--set", "experiments.threads=2",
+    ];
+
     [Fact]
     public void Bn_placement_command_writes_its_files_and_the_index_under_report_directory()
     {
-        var (exitCode, error) = Run("experiment", "bn-placement",
+        var (exitCode, error) = Run(["experiment", "bn-placement",
             "--set", $"report.directory={_directory}",
-            "--set", "experiments.bn_placement.train_subset=256",
-            "--set", "experiments.bn_placement.epochs=1",
-            "--set", "experiments.bn_placement.batch_size=64",
-            "--set", "experiments.bn_placement.momentums=[0.1]",
-            "--set", "experiments.test_subset=256",
-            // torch's thread count is process-wide: keep the 2 that every other test of this assembly uses.
-            "--set", "experiments.threads=2");
+            .. TinyBnPlacement(256)]);
 
         Assert.True(exitCode == 0, error);
         var experiments = Path.Combine(_directory, "experiments");
@@ -34,15 +40,10 @@ public sealed class ExperimentCommandTests : IDisposable
     public void Recorded_command_names_the_config_relative_to_the_repository_and_no_scratch_path()
     {
         var config = Path.Combine(RepositoryPaths.FindRoot(), RepositoryPaths.ConfigFileName);
-        var (exitCode, error) = Run("experiment", "bn-placement",
+        var (exitCode, error) = Run(["experiment", "bn-placement",
             "--config", config,
             "--set", $"report.directory={_directory}",
-            "--set", "experiments.bn_placement.train_subset=128",
-            "--set", "experiments.bn_placement.epochs=1",
-            "--set", "experiments.bn_placement.batch_size=64",
-            "--set", "experiments.bn_placement.momentums=[0.1]",
-            "--set", "experiments.test_subset=128",
-            "--set", "experiments.threads=2");
+            .. TinyBnPlacement(128)]);
 
         Assert.True(exitCode == 0, error);
         var experiments = Path.Combine(_directory, "experiments");
@@ -59,14 +60,9 @@ public sealed class ExperimentCommandTests : IDisposable
     [Fact]
     public void Report_command_renders_an_old_experiment_page_again_with_its_config_path_relative()
     {
-        var (exitCode, error) = Run("experiment", "bn-placement",
+        var (exitCode, error) = Run(["experiment", "bn-placement",
             "--set", $"report.directory={_directory}",
-            "--set", "experiments.bn_placement.train_subset=128",
-            "--set", "experiments.bn_placement.epochs=1",
-            "--set", "experiments.bn_placement.batch_size=64",
-            "--set", "experiments.bn_placement.momentums=[0.1]",
-            "--set", "experiments.test_subset=128",
-            "--set", "experiments.threads=2");
+            .. TinyBnPlacement(128)]);
         Assert.True(exitCode == 0, error);
         // As records were written before paths were made portable: the checkout's absolute --config path.
         var oldRoot = Path.Combine(Path.GetTempPath(), "elsewhere", "checkout");
