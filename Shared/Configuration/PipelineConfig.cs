@@ -88,7 +88,15 @@ public sealed record TrainingConfig(
     int TrainSubset,
     int TestSubset,
     string OutputDirectory,
-    AugmentationConfig Augmentation);
+    AugmentationConfig Augmentation,
+    string Kernels = TrainingConfig.FastKernels)
+{
+    /// <summary><c>training.kernels</c>'s default: the C# kernels (the other value is <c>reference</c>).</summary>
+    public const string FastKernels = "fast";
+
+    /// <summary>The plain TorchSharp path the fast kernels are tested against.</summary>
+    public const string ReferenceKernels = "reference";
+}
 
 /// <summary>On-the-fly random affine augmentation, as in the reference study.</summary>
 /// <param name="Enabled">Off: training sees the images unchanged.</param>

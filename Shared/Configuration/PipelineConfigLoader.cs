@@ -150,7 +150,8 @@ public static class PipelineConfigLoader
                 augmentation.Double("rotation_degrees", 0, 180),
                 augmentation.Double("shear_degrees", 0, 80),
                 augmentation.Double("zoom", 0, 0.9),
-                augmentation.Double("shift", 0, 0.5)));
+                augmentation.Double("shift", 0, 0.5)),
+            Kernels: training.OptionalString("kernels", TrainingConfig.FastKernels, [TrainingConfig.FastKernels, TrainingConfig.ReferenceKernels]));
         augmentation.EnsureNoUnknownKeys();
         training.EnsureNoUnknownKeys();
         return config;

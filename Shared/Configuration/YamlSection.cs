@@ -119,8 +119,8 @@ internal sealed class YamlSection
         return value;
     }
 
-    public string OptionalString(string key, string fallback) =>
-        _node.Children.ContainsKey(new YamlScalarNode(key)) ? String(key) : MarkRead(key, fallback);
+    public string OptionalString(string key, string fallback, IReadOnlyCollection<string>? allowed = null) =>
+        _node.Children.ContainsKey(new YamlScalarNode(key)) ? String(key, allowed) : MarkRead(key, fallback);
 
     public bool OptionalBool(string key, bool fallback) =>
         _node.Children.ContainsKey(new YamlScalarNode(key)) ? Bool(key) : MarkRead(key, fallback);

@@ -26,7 +26,7 @@ internal static class TrainingStepProfile
         var threads = Trainer.TrainingThreads(config.Training);
         torch.set_num_threads(1);
         torch.manual_seed(config.Training.Seed);
-        using var model = new LeNet(variant, ModelVariants.UsesBatchNorm(variant), config.Model.BatchNorm);
+        using var model = StudyModel.Create(variant, config);
         var optimizer = Trainer.CreateOptimizer(model, config.Training);
         var augmenter = new Augmenter(config.Training.Augmentation);
         var phases = new StepPhaseTimes();

@@ -11,19 +11,19 @@ public sealed partial class LeNetWeights
     /// <summary>Copies the weights (and BatchNorm statistics) of <paramref name="model"/>.</summary>
     /// <exception cref="InvalidOperationException">The model is in training mode: its BatchNorm would use batch statistics, not the running ones that get exported.</exception>
     /// <exception cref="InvalidDataException">A BatchNorm layer never tracked statistics (the model was not trained), or a tensor does not fit LeNet.</exception>
-    public static LeNetWeights FromModel(LeNet model)
+    public static LeNetWeights FromModel(NetworkModule model)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.training)
             throw new InvalidOperationException(
-                $"Cannot export LeNet ({model.Variant}) in training mode: call eval() first, so that the exported graph and the eager model both use the running BatchNorm statistics");
+                $"Cannot export {model.Description.Name} in training mode: call eval() first, so that the exported graph and the eager model both use the running BatchNorm statistics");
         var norms = model.BatchNorms;
         for (var i = 0; i < norms.Count; i++)
         {
             var tracked = norms[i].NumBatchesTracked.item<long>();
             if (tracked == 0)
                 throw new InvalidDataException(
-                    $"Cannot export LeNet ({model.Variant}): {BatchNormNames[i]} has never tracked statistics (num_batches_tracked = 0); train the model (or load a trained checkpoint) before exporting");
+                    $"Cannot export {model.Description.Name}: {BatchNormNames[i]} has never tracked statistics (num_batches_tracked = 0); train the model (or load a trained checkpoint) before exporting");
         }
 
         // Disposes the detached copies made below; the module's own tensors were created outside it.
@@ -33,17 +33,17 @@ public sealed partial class LeNetWeights
         for (var i = 0; i < layers.Length; i++)
         {
             var name = LayerNames[i];
-            var weight = Required(state, $"{name}.weight", model.Variant);
+            var weight = Required(state, $"{name}.weight", model.Description.Name);
             var bias = state.TryGetValue($"{name}.bias", out var b) ? Values(b) : null;
             BatchNormStatistics? norm = null;
             if (i < norms.Count)
             {
                 var bn = BatchNormNames[i];
                 norm = new BatchNormStatistics(
-                    Gamma: Values(Required(state, $"{bn}.weight", model.Variant)),
-                    Beta: Values(Required(state, $"{bn}.bias", model.Variant)),
-                    RunningMean: Values(Required(state, $"{bn}.running_mean", model.Variant)),
-                    RunningVar: Values(Required(state, $"{bn}.running_var", model.Variant)),
+                    Gamma: Values(Required(state, $"{bn}.weight", model.Description.Name)),
+                    Beta: Values(Required(state, $"{bn}.bias", model.Description.Name)),
+                    RunningMean: Values(Required(state, $"{bn}.running_mean", model.Description.Name)),
+                    RunningVar: Values(Required(state, $"{bn}.running_var", model.Description.Name)),
                     // The module adds ε in float32 arithmetic too, so the float is the value it uses.
                     Epsilon: (float)norms[i].Epsilon);
             }

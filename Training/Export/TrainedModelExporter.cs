@@ -39,7 +39,7 @@ public static class TrainedModelExporter
                 throw new InvalidDataException($"{checkpointPath}: the checkpoint holds no finished epoch");
             var last = header.History[^1];
             var metrics = new Dictionary<string, double> { [EagerTestLoss] = last.TestLoss, [EagerTestAccuracy] = last.TestAccuracy };
-            return (header.Variant, Export(model, config, repositoryRoot, header.ConfigJson, metrics, alsoUnfolded));
+            return (header.Variant, Export(header.Variant, model, config, repositoryRoot, header.ConfigJson, metrics, alsoUnfolded));
         }
     }
 
@@ -49,7 +49,8 @@ public static class TrainedModelExporter
     /// (from its checkpoint); <paramref name="testMetrics"/> may be empty.
     /// </summary>
     public static IReadOnlyList<string> Export(
-        LeNet model,
+        string variant,
+        NetworkModule model,
         PipelineConfig config,
         string repositoryRoot,
         string trainingConfigJson,
@@ -65,7 +66,7 @@ public static class TrainedModelExporter
         // The folded graph is the deliverable; the unfolded one exists to verify the folding.
         foreach (var fold in alsoUnfolded || !config.Export.FoldBatchNorm ? new[] { true, false } : [true])
         {
-            var path = Path.Combine(directory, LeNetOnnxExporter.FileName(model.Variant, fold));
+            var path = Path.Combine(directory, LeNetOnnxExporter.FileName(variant, fold));
             written.Add(LeNetOnnxExporter.Export(weights, path, new OnnxExportOptions(config.Export.Opset, fold), metadata));
         }
         return written;

@@ -35,7 +35,7 @@ public static class Checkpoint
     public const string FormatName = "mnistbn-checkpoint-1";
 
     /// <summary>Writes model and optimizer state atomically.</summary>
-    public static void Save(string path, CheckpointHeader header, LeNet model, OptimizerHelper optimizer) =>
+    public static void Save(string path, CheckpointHeader header, NetworkModule model, OptimizerHelper optimizer) =>
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -52,23 +52,23 @@ public static class Checkpoint
     }
 
     /// <summary>The model saved in a checkpoint, built with the checkpoint's own config, in eval mode.</summary>
-    public static (LeNet Model, CheckpointHeader Header) LoadModel(string path)
+    public static (NetworkModule Model, CheckpointHeader Header) LoadModel(string path)
     {
         using var reader = Open(path);
         var header = ReadHeader(path, reader);
-        var model = new LeNet(header.Variant, ModelVariants.UsesBatchNorm(header.Variant), header.Config.Model.BatchNorm);
+        var model = StudyModel.Create(header.Variant, header.Config);
         LoadState(path, () => model.load(reader));
         model.eval();
         return (model, header);
     }
 
     /// <summary>Loads the saved state into an existing model and optimizer (for --resume).</summary>
-    public static CheckpointHeader Restore(string path, LeNet model, OptimizerHelper optimizer)
+    public static CheckpointHeader Restore(string path, string variant, NetworkModule model, OptimizerHelper optimizer)
     {
         using var reader = Open(path);
         var header = ReadHeader(path, reader);
-        if (header.Variant != model.Variant)
-            throw new InvalidDataException($"{path}: checkpoint is for variant '{header.Variant}', not '{model.Variant}'");
+        if (header.Variant != variant)
+            throw new InvalidDataException($"{path}: checkpoint is for variant '{header.Variant}', not '{variant}'");
         LoadState(path, () =>
         {
             model.load(reader);

@@ -8,6 +8,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MnistBn.Training.Model;
+using MnistBn.Training.DataParallel;
 
 namespace MnistBn.Training.Loop;
 

@@ -1,6 +1,6 @@
 // A training step with the batch split over threads: each thread gathers, augments and runs forward
 // and backward on its contiguous part of the batch with one TorchSharp thread, BatchNorm adds its
-// statistics up over the parts (BatchShard), and the parameter gradients of the parts are added in
+// statistics up over the parts (BatchStatisticsReducer), and the parameter gradients of the parts are added in
 // part order. The result is the gradient of the whole batch's mean loss, as one thread would compute
 // it up to float rounding, and deterministic for a given number of parts.
 // Why: on the 2-core machine a LibTorch op split over two OpenMP threads runs far from twice as fast on
@@ -9,6 +9,7 @@
 using System.Diagnostics;
 using MnistBn.Training.Data;
 using MnistBn.Training.Model;
+using MnistBn.Training.DataParallel;
 using MnistBn.Training.Model.Kernels;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -50,7 +51,7 @@ internal sealed class ShardedBatchStep : IDisposable
     /// float[6, N]) unless null: each part turns its slice of the draws into matrices and warps its images.
     /// Returns the batch's summed loss and its number of correct predictions.
     /// </summary>
-    public (double LossSum, long Correct) Run(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor indices, Tensor? draws)
+    public (double LossSum, long Correct) Run(NetworkModule model, IList<Tensor> parameters, Tensor indices, Tensor? draws)
     {
         var size = indices.shape[0];
         if (size < 1)
@@ -77,7 +78,7 @@ internal sealed class ShardedBatchStep : IDisposable
         return (lossSum, correct);
     }
 
-    private void ComputeGradients(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor indices, Tensor? draws, int parts,
+    private void ComputeGradients(NetworkModule model, IList<Tensor> parameters, Tensor indices, Tensor? draws, int parts,
         ShardAllReduce exchange, StepPhaseTimes? phases, Stopwatch? clock)
     {
         var size = indices.shape[0];
@@ -86,7 +87,7 @@ internal sealed class ShardedBatchStep : IDisposable
             var lap = part == 0 ? clock : null;
             var (start, length) = Part(size, parts, part);
             using var scope = NewDisposeScope();
-            using var shard = BatchShard.Enter(part, exchange);
+            var reducer = new BatchStatisticsReducer(part, exchange);
             var selected = indices.narrow(0, start, length);
             var images = _data.Images.index_select(0, selected);
             var labels = _data.Labels.index_select(0, selected);
@@ -94,7 +95,7 @@ internal sealed class ShardedBatchStep : IDisposable
             if (draws is not null)
                 images = Augmenter.Warp(images, _augmenter.Matrices(draws.narrow(1, start, length)));
             phases?.Add(ref phases.Augment, lap);
-            var logits = model.call(images);
+            var logits = model.Forward(images, reducer);
             var loss = F.cross_entropy(logits, labels);
             phases?.Add(ref phases.Forward, lap);
             // This part's share of the batch mean.
@@ -102,7 +103,7 @@ internal sealed class ShardedBatchStep : IDisposable
             var gradients = autograd.grad([share], parameters);
             scope.Detach(gradients);
             _gradients[part] = [.. gradients];
-            shard.Shard.ThrowIfFailed();
+            reducer.ThrowIfFailed();
             _lossSums[part] = loss.item<float>() * (double)length;
             _correct[part] = logits.argmax(1).eq(labels).sum().item<long>();
             phases?.Add(ref phases.Backward, lap);

@@ -67,7 +67,7 @@ public sealed class Trainer
     /// history after every epoch; with <paramref name="resume"/> continues from the checkpoint.
     /// Returns the trained model (caller disposes) and the full history.
     /// </summary>
-    public (LeNet Model, TrainingHistory History) Run(string variant, string outputDirectory, bool resume, ITrainingProgress progress)
+    public (NetworkModule Model, TrainingHistory History) Run(string variant, string outputDirectory, bool resume, ITrainingProgress progress)
     {
         var training = _config.Training;
         var directory = VariantDirectory(outputDirectory, variant);
@@ -76,7 +76,7 @@ public sealed class Trainer
         var configHash = PipelineConfigJson.Hash(_config);
 
         torch.manual_seed(training.Seed);
-        var model = new LeNet(variant, ModelVariants.UsesBatchNorm(variant), _config.Model.BatchNorm);
+        var model = StudyModel.Create(variant, _config);
         var optimizer = CreateOptimizer(model, _config.Training);
         using var step = new ShardedBatchStep(Threads, _train, _augmenter);
         if (optimizer is SinglePassAdam adam)
@@ -85,7 +85,7 @@ public sealed class Trainer
         if (resume && File.Exists(checkpointPath))
         {
             RequireResumableConfig(checkpointPath, Checkpoint.ReadHeader(checkpointPath).Config);
-            var header = Checkpoint.Restore(checkpointPath, model, optimizer);
+            var header = Checkpoint.Restore(checkpointPath, variant, model, optimizer);
             history.AddRange(header.History.Take(header.EpochsCompleted));
             _log($"{variant}: resuming after epoch {header.EpochsCompleted} from {checkpointPath}");
         }
@@ -117,11 +117,11 @@ public sealed class Trainer
     }
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> in eval mode, without autograd.</summary>
-    public static (double Loss, double Accuracy) Evaluate(LeNet model, MnistTensors data) =>
+    public static (double Loss, double Accuracy) Evaluate(NetworkModule model, MnistTensors data) =>
         ClassifierEvaluation.Evaluate(model, data.Images, data.Labels);
 
     private (double Loss, double Accuracy, double Seconds) TrainEpoch(
-        LeNet model, OptimizerHelper optimizer, ShardedBatchStep step, string variant, int epoch, ITrainingProgress progress)
+        NetworkModule model, OptimizerHelper optimizer, ShardedBatchStep step, string variant, int epoch, ITrainingProgress progress)
     {
         var clock = Stopwatch.StartNew();
         var batchSize = _config.Training.BatchSize;
@@ -156,7 +156,7 @@ public sealed class Trainer
     }
 
     /// <summary>Adam or SGD with momentum over <paramref name="model"/>'s parameters, as <c>training</c> says.</summary>
-    public static OptimizerHelper CreateOptimizer(LeNet model, TrainingConfig training)
+    public static OptimizerHelper CreateOptimizer(NetworkModule model, TrainingConfig training)
     {
         return training.Optimizer switch
         {

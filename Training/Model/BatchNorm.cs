@@ -9,7 +9,9 @@
 //   round, so Keras's momentum 0.99 is momentum 0.01 here.
 // - The running variance accumulates the UNBIASED batch variance (count/(count−1) correction), as
 //   PyTorch does; eval mode and the ONNX export normalise with it.
+using MnistBn.Network.Weights;
 using MnistBn.Training.Model.Kernels;
+using MnistBn.Training.DataParallel;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,7 +32,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
 #pragma warning restore IDE1006
 
     /// <summary>Creates the layer with γ = 1, β = 0, running mean 0 and running variance 1.</summary>
-    protected BatchNorm(string name, long features, double momentum, double epsilon) : base(name)
+    protected BatchNorm(string name, long features, double momentum, double epsilon, KernelChoice kernels) : base(name)
     {
         if (features <= 0)
             throw new ArgumentOutOfRangeException(nameof(features), features, "must be positive");
@@ -41,6 +43,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
         Features = features;
         Momentum = momentum;
         Epsilon = epsilon;
+        Kernels = kernels;
         weight = nn.Parameter(ones(features));
         bias = nn.Parameter(zeros(features));
         running_mean = zeros(features);
@@ -73,17 +76,52 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
     /// <summary>How many training batches have updated the running statistics.</summary>
     public Tensor NumBatchesTracked => num_batches_tracked;
 
+    /// <summary>The implementation training mode runs on.</summary>
+    public KernelChoice Kernels { get; }
+
     /// <summary>The rank this layer accepts (2 for [N, C], 4 for [N, C, H, W]).</summary>
     protected abstract int Rank { get; }
 
     /// <inheritdoc/>
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Forward(input, BatchStatisticsReducer.WholeBatch);
+
+    /// <summary>
+    /// Normalises <paramref name="input"/>: in eval mode with the running statistics, in training mode with the
+    /// batch's (over the whole batch when <paramref name="reducer"/> is a part of a split one), moving the running
+    /// statistics towards them.
+    /// </summary>
+    public Tensor Forward(Tensor input, BatchStatisticsReducer reducer)
     {
         RequireShape(input);
         if (!training)
             return Normalize(input, running_mean, running_var);
-        return TrainingStep(input, statistics => BatchNormFunction.Normalize(input, weight, bias, Epsilon, statistics));
+        if (Kernels == KernelChoice.Reference)
+            return Algorithm1(input, reducer);
+        return TrainingStep(input, reducer, statistics => BatchNormFunction.Normalize(input, weight, bias, Epsilon, statistics));
     }
+
+    // The reference: Ioffe & Szegedy's Algorithm 1 over a mini-batch B of m values per channel, in plain
+    // tensor ops; autograd derives the backward pass. The fast kernels are tested against this.
+    private Tensor Algorithm1(Tensor x, BatchStatisticsReducer reducer)
+    {
+        if (reducer.IsSplit)
+            throw new InvalidOperationException($"{GetName()}: the reference BatchNorm normalises its own batch; reference kernels train on one thread");
+        long[] axes = Rank == 4 ? [0, 2, 3] : [0]; // every axis but the channels
+        var count = x.numel() / Features;
+        RequireTwoValues(count, x);
+        var mean = x.mean(axes, keepdim: true);                        // μ_B = 1/m Σ xᵢ
+        var variance = (x - mean).square().mean(axes, keepdim: true);  // σ²_B = 1/m Σ (xᵢ − μ_B)²
+        var normalized = (x - mean) / (variance + Epsilon).sqrt();     // x̂ᵢ = (xᵢ − μ_B) / √(σ²_B + ε)
+        var y = normalized * weight.view(ChannelShape) + bias.view(ChannelShape); // yᵢ = γ x̂ᵢ + β
+        UpdateRunningStatistics(Channelwise(mean), Channelwise(variance), count);
+        return y;
+    }
+
+    private static double[] Channelwise(Tensor perChannel) =>
+        [.. perChannel.detach().flatten().data<float>().Select(v => (double)v)];
+
+    /// <summary>[1, C] or [1, C, 1, 1]: a per-channel vector shaped to broadcast over the input.</summary>
+    private long[] ChannelShape => Rank == 4 ? [1, Features, 1, 1] : [1, Features];
 
     /// <summary>The input's shape is checked against <see cref="Rank"/> and <see cref="Features"/>.</summary>
     private protected void RequireShape(Tensor input)
@@ -94,29 +132,21 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Runs a training-mode node built by <paramref name="normalize"/> (which fills the batch statistics),
-    /// then moves the running statistics towards the batch's. When the calling thread trains one shard of
-    /// a split batch (<see cref="BatchShard"/>), the statistics are the whole batch's and only shard 0
-    /// moves the running statistics, once per batch, exactly as an unsplit batch would.
+    /// Runs a training-mode node of the fast kernels built by <paramref name="normalize"/> (which fills the batch
+    /// statistics), then moves the running statistics towards the batch's. In a split batch the statistics are
+    /// the whole batch's and only part 0 moves the running statistics, once per batch, as an unsplit batch would.
     /// </summary>
-    private protected Tensor TrainingStep(Tensor input, Func<BatchStatistics, Tensor> normalize)
+    private protected Tensor TrainingStep(Tensor input, BatchStatisticsReducer reducer, Func<BatchStatistics, Tensor> normalize)
     {
-        var shard = BatchShard.Current;
         // A part of a split batch may hold a single sample; only the whole batch's count, known after the
-        // shards have exchanged their sums, must reach two.
-        if (shard is null)
+        // parts have exchanged their sums, must reach two.
+        if (!reducer.IsSplit)
             RequireTwoValues(input.numel() / Features, input);
-        var statistics = new BatchStatistics(shard);
+        var statistics = new BatchStatistics(reducer);
         var output = normalize(statistics);
         RequireTwoValues(statistics.Count, input);
-        if (shard is { Index: > 0 })
-            return output;
-        // The buffers are updated in place in their memory, without tensor ops (no autograd involved):
-        // four small LibTorch calls per layer and batch cost more than the arithmetic.
-        var count = statistics.Count;
-        BatchNormKernel.UpdateRunning(TensorMemory.Floats(running_mean), statistics.Mean, Momentum, Momentum);
-        BatchNormKernel.UpdateRunning(TensorMemory.Floats(running_var), statistics.Variance, Momentum, Momentum * count / (count - 1));
-        TensorMemory.Longs(num_batches_tracked)[0]++;
+        if (reducer.Part == 0)
+            UpdateRunningStatistics(statistics.Mean, statistics.Variance, statistics.Count);
         return output;
     }
 
@@ -126,26 +156,36 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"{GetName()}: training mode needs more than one value per channel, got [{string.Join(", ", input.shape)}]");
     }
 
-    // Eval mode: y = (x − μ)/√(σ² + ε)·γ + β with the running statistics, folded per channel into one
-    // scale and one shift so that the full-size tensor sees a single multiply-add. Training mode goes
-    // through BatchNormFunction, whose backward pass is written out by hand.
+    /// <summary>
+    /// running = (1 − momentum)·running + momentum·batch, the variance's batch value made unbiased (m/(m − 1)),
+    /// as PyTorch does. Written into the buffers' memory, without tensor ops: no autograd is involved, and
+    /// four small LibTorch calls per layer and batch cost more than the arithmetic.
+    /// </summary>
+    private void UpdateRunningStatistics(double[] mean, double[] biasedVariance, double count)
+    {
+        BatchNormKernel.UpdateRunning(TensorMemory.Floats(running_mean), mean, Momentum, Momentum);
+        BatchNormKernel.UpdateRunning(TensorMemory.Floats(running_var), biasedVariance, Momentum, Momentum * count / (count - 1));
+        TensorMemory.Longs(num_batches_tracked)[0]++;
+    }
+
+    /// <summary>Eval mode: y = x·scale + shift per channel (BatchNormAffine) with the given statistics.</summary>
     private protected Tensor Normalize(Tensor input, Tensor mean, Tensor variance)
     {
-        var channelShape = new long[Rank];
-        Array.Fill(channelShape, 1L);
-        channelShape[1] = Features;
-        var scale = weight * (variance + Epsilon).rsqrt();
-        var shift = bias - mean * scale;
-        return addcmul(shift.view(channelShape), input, scale.view(channelShape), 1);
+        var (scale, shift) = BatchNormAffine.Of(Floats(weight), Floats(bias), Floats(mean), Floats(variance), Epsilon);
+        using var scaleTensor = tensor(scale).view(ChannelShape);
+        using var shiftTensor = tensor(shift).view(ChannelShape);
+        return addcmul(shiftTensor, input, scaleTensor, 1);
     }
+
+    private static ReadOnlySpan<float> Floats(Tensor values) => values.detach().data<float>().ToArray();
 }
 
 /// <summary>Batch normalisation of fully-connected features: input [N, C], statistics over N.</summary>
 public sealed class BatchNorm1d : BatchNorm
 {
     /// <summary>Creates the layer; see <see cref="BatchNorm"/> for the conventions.</summary>
-    public BatchNorm1d(long features, double momentum, double epsilon, string name = nameof(BatchNorm1d))
-        : base(name, features, momentum, epsilon)
+    public BatchNorm1d(long features, double momentum, double epsilon, string name = nameof(BatchNorm1d), KernelChoice kernels = KernelChoice.Fast)
+        : base(name, features, momentum, epsilon, kernels)
     {
     }
 
@@ -157,8 +197,8 @@ public sealed class BatchNorm1d : BatchNorm
 public sealed class BatchNorm2d : BatchNorm
 {
     /// <summary>Creates the layer; see <see cref="BatchNorm"/> for the conventions.</summary>
-    public BatchNorm2d(long features, double momentum, double epsilon, string name = nameof(BatchNorm2d))
-        : base(name, features, momentum, epsilon)
+    public BatchNorm2d(long features, double momentum, double epsilon, string name = nameof(BatchNorm2d), KernelChoice kernels = KernelChoice.Fast)
+        : base(name, features, momentum, epsilon, kernels)
     {
     }
 
@@ -166,15 +206,17 @@ public sealed class BatchNorm2d : BatchNorm
     protected override int Rank => 4;
 
     /// <summary>
-    /// relu(maxpool2x2(this(input))) — the study's BN → ReLU → pool block (ReLU and pooling commute). In
-    /// training mode one fused node (BatchNormPoolFunction) that never materialises the normalised maps;
-    /// the running statistics move exactly as in <see cref="BatchNorm.forward"/>.
+    /// relu(maxpool2x2(this(input))) — the study's BN → ReLU → pool block (ReLU and pooling commute). With the
+    /// fast kernels in training mode one fused node (BatchNormPoolFunction) that never materialises the
+    /// normalised maps; the running statistics move exactly as in <see cref="BatchNorm.Forward"/>.
     /// </summary>
-    public Tensor NormalizePoolRelu(Tensor input)
+    public Tensor NormalizePoolRelu(Tensor input, BatchStatisticsReducer reducer)
     {
         RequireShape(input);
         if (!training)
             return MaxPool2x2Function.PoolRelu(Normalize(input, RunningMean, RunningVar));
-        return TrainingStep(input, statistics => BatchNormPoolFunction.NormalizePoolRelu(input, Weight, Bias, Epsilon, statistics));
+        if (Kernels == KernelChoice.Reference)
+            return MaxPool2x2Function.PoolRelu(Forward(input, reducer));
+        return TrainingStep(input, reducer, statistics => BatchNormPoolFunction.NormalizePoolRelu(input, Weight, Bias, Epsilon, statistics));
     }
 }

@@ -1,10 +1,12 @@
 // The per-channel scalars of training-mode batch normalisation, shared by BatchNormFunction and the
 // fused BatchNormPoolFunction. With m values per channel, r = 1/√(σ² + ε) and x̂ = (x − μ)·r:
-//   forward:  y = x·scale + shift, scale = γr, shift = β − μγr
+//   forward:  y = x·scale + shift, scale = γr, shift = β − μγr (BatchNormAffine)
 //   backward: dβ = Σ dy, dγ = r·Σ dy·(x − μ), dx = a·dy + b·(x − μ) + k
 //             with a = γr, b = −γr²·dγ/m, k = −a·dβ/m   (Ioffe & Szegedy §3, rearranged)
 // Scalars are computed in double and stored as float for the kernels.
+using MnistBn.Network.Weights;
 using MnistBn.Training.Model.Kernels;
+using MnistBn.Training.DataParallel;
 using static TorchSharp.torch;
 
 namespace MnistBn.Training.Model;
@@ -26,11 +28,11 @@ internal sealed record BatchNormForward(float[] Mean, float[] InvStd, float[] Ga
 {
     /// <summary>
     /// The batch statistics of <paramref name="x"/> (the contiguous input; over the whole split batch when the
-    /// statistics carry a shard), recorded in <paramref name="arguments"/>' BatchStatistics, and the scalars from them.
+    /// batch is split), recorded in <paramref name="arguments"/>' BatchStatistics, and the scalars from them.
     /// </summary>
     public static BatchNormForward Measure(ChannelLayout layout, Tensor x, BatchNormArguments arguments)
     {
-        var (mean, variance, count) = layout.Statistics(x, arguments.Statistics.Shard);
+        var (mean, variance, count) = layout.Statistics(x, arguments.Statistics.Reducer);
         arguments.Statistics.Set(mean, variance, count);
         return From(mean, variance, arguments.Gamma, arguments.Beta, arguments.Epsilon);
     }
@@ -42,11 +44,11 @@ internal sealed record BatchNormForward(float[] Mean, float[] InvStd, float[] Ga
         var (meanF, invStd, scale, shift) = (new float[channels], new float[channels], new float[channels], new float[channels]);
         for (var c = 0; c < channels; c++)
         {
-            var r = 1 / Math.Sqrt(variance[c] + epsilon);
+            var (channelScale, channelShift) = BatchNormAffine.Of(gammaValues[c], betaValues[c], mean[c], variance[c], epsilon);
             meanF[c] = (float)mean[c];
-            invStd[c] = (float)r;
-            scale[c] = (float)(gammaValues[c] * r);
-            shift[c] = (float)(betaValues[c] - mean[c] * gammaValues[c] * r);
+            invStd[c] = (float)(1 / Math.Sqrt(variance[c] + epsilon));
+            scale[c] = (float)channelScale;
+            shift[c] = (float)channelShift;
         }
         return new BatchNormForward(meanF, invStd, gammaValues, scale, shift);
     }
@@ -60,14 +62,14 @@ internal sealed record BatchNormBackward(float[] GradGamma, float[] GradBeta, fl
 {
     /// <param name="sumGrad">Σ dy per channel over this input.</param>
     /// <param name="sumGradCentered">Σ dy·(x − μ) per channel over this input.</param>
-    /// <param name="statistics">The forward pass's statistics: the count m and, for a split batch, the shard.</param>
+    /// <param name="statistics">The forward pass's statistics: the count m and, for a split batch, the reducer.</param>
     /// <remarks>
-    /// In a split batch (BatchShard) dx needs the sums over the whole batch, while γ and β get this part's
-    /// share: the split step adds the parts' parameter gradients up. Without a shard both are the same sums.
+    /// In a split batch (BatchStatisticsReducer) dx needs the sums over the whole batch, while γ and β get this part's
+    /// share: the split step adds the parts' parameter gradients up. Unsplit, both are the same sums.
     /// </remarks>
     public static BatchNormBackward From(BatchNormForward forward, double[] sumGrad, double[] sumGradCentered, BatchStatistics statistics)
     {
-        var (totalGrad, totalCentered) = SumOverBatch(sumGrad, sumGradCentered, statistics.Shard);
+        var (totalGrad, totalCentered) = SumOverBatch(sumGrad, sumGradCentered, statistics.Reducer);
         var count = statistics.Count;
         var channels = sumGrad.Length;
         var (gradGamma, gradBeta) = (new float[channels], new float[channels]);
@@ -85,15 +87,15 @@ internal sealed record BatchNormBackward(float[] GradGamma, float[] GradBeta, fl
         return new BatchNormBackward(gradGamma, gradBeta, a, b, k);
     }
 
-    /// <summary>Both per-channel sums added up over the shards in one exchange (the same arrays without a shard).</summary>
-    private static (double[] SumGrad, double[] SumGradCentered) SumOverBatch(double[] sumGrad, double[] sumGradCentered, BatchShard? shard)
+    /// <summary>Both per-channel sums added up over the parts in one exchange (the same arrays for an unsplit batch).</summary>
+    private static (double[] SumGrad, double[] SumGradCentered) SumOverBatch(double[] sumGrad, double[] sumGradCentered, BatchStatisticsReducer reducer)
     {
-        if (shard is null)
+        if (!reducer.IsSplit)
             return (sumGrad, sumGradCentered);
         var both = new double[sumGrad.Length + sumGradCentered.Length];
         sumGrad.CopyTo(both, 0);
         sumGradCentered.CopyTo(both, sumGrad.Length);
-        shard.SumOverBatchInBackward(both);
+        reducer.SumOverBatchInBackward(both);
         return (both[..sumGrad.Length], both[sumGrad.Length..]);
     }
 

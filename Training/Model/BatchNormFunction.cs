@@ -12,18 +12,19 @@
 // bookkeeping in TorchSharp 0.107's Function.WrapOutputs reuses one pinned buffer for two arrays —
 // we saw rare native crashes with it, so this class avoids it.)
 using MnistBn.Training.Model.Kernels;
+using MnistBn.Training.DataParallel;
 using static TorchSharp.torch;
 
 namespace MnistBn.Training.Model;
 
 /// <summary>
 /// The per-channel batch mean and biased variance of one training-mode forward pass, over the whole
-/// batch also when the batch is split over threads (<see cref="Shard"/>, captured for the backward pass).
+/// batch also when the batch is split over threads (<see cref="Reducer"/>, captured for the backward pass).
 /// </summary>
-internal sealed class BatchStatistics(BatchShard? shard)
+internal sealed class BatchStatistics(BatchStatisticsReducer reducer)
 {
-    /// <summary>The calling thread's part of a split batch, or null.</summary>
-    public BatchShard? Shard { get; } = shard;
+    /// <summary>The part of the batch this pass trains on, and how its sums reach the whole batch.</summary>
+    public BatchStatisticsReducer Reducer { get; } = reducer;
 
     public double[] Mean { get; private set; } = [];
 
@@ -96,10 +97,10 @@ internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int
     public double Count => (double)Batch * Size;
 
     /// <summary>
-    /// Per channel: the batch mean and the biased variance, and the values per channel they cover; with a
-    /// <paramref name="shard"/>, over the whole split batch.
+    /// Per channel: the batch mean and the biased variance, and the values per channel they cover; over the
+    /// whole batch when <paramref name="reducer"/> is a part of a split one.
     /// </summary>
-    public (double[] Mean, double[] Variance, double Count) Statistics(Tensor x, BatchShard? shard)
+    public (double[] Mean, double[] Variance, double Count) Statistics(Tensor x, BatchStatisticsReducer reducer)
     {
         var values = TensorMemory.Floats(x);
         var sums = new double[Channels];
@@ -116,8 +117,8 @@ internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int
             FeatureBatchNormKernel.SquaredDeviationSums(values, Batch, Channels, mean, squares);
         else
             BatchNormKernel.SquaredDeviationSums(values, Batch, Channels, Size, mean, squares);
-        if (shard is not null)
-            return CombineOverBatch(sums, mean, squares, shard);
+        if (reducer.IsSplit)
+            return CombineOverBatch(sums, mean, squares, reducer);
         var variance = new double[Channels];
         for (var c = 0; c < Channels; c++)
             variance[c] = squares[c] / Count;
@@ -126,11 +127,11 @@ internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int
 
     /// <summary>
     /// The whole split batch's statistics from each part's sum and squared deviations, in one exchange (the
-    /// shards meet once per layer, not once per pass): Σx and Σ(x − x̄ₚ)² + Σx·x̄ₚ = Σx² per part are added up,
+    /// parts meet once per layer and direction): Σx and Σ(x − x̄ₚ)² + Σx·x̄ₚ = Σx² per part are added up,
     /// then σ² = Σx²/m − μ². The parts' own deviations keep float rounding out; the subtraction is in
     /// double, which loses ~1e-16·μ²/σ² — nothing for activations whose mean is not 10⁶ standard deviations.
     /// </summary>
-    private (double[] Mean, double[] Variance, double Count) CombineOverBatch(double[] sums, double[] partMean, double[] squares, BatchShard shard)
+    private (double[] Mean, double[] Variance, double Count) CombineOverBatch(double[] sums, double[] partMean, double[] squares, BatchStatisticsReducer reducer)
     {
         var exchanged = new double[2 * Channels + 1];
         for (var c = 0; c < Channels; c++)
@@ -139,7 +140,7 @@ internal sealed record ChannelLayout(bool Features, int Batch, int Channels, int
             exchanged[Channels + c] = squares[c] + sums[c] * partMean[c];
         }
         exchanged[2 * Channels] = Count;
-        shard.SumOverBatch(exchanged);
+        reducer.SumOverBatch(exchanged);
         var count = exchanged[2 * Channels];
         var (mean, variance) = (new double[Channels], new double[Channels]);
         for (var c = 0; c < Channels; c++)

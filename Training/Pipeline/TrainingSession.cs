@@ -42,7 +42,7 @@ internal sealed class TrainingSession : IDisposable
     {
         if (only is null)
             return config.Model.Variants;
-        ModelVariants.UsesBatchNorm(only); // rejects unknown names with a clear message
+        StudyModel.RequireStudyVariant(only);
         return [only];
     }
 

@@ -2,6 +2,7 @@
 // relu(maxpool2x2(bn(x))): the same outputs, the same gradients for the input, γ and β, and the same
 // running statistics — on LeNet's map sizes (26 → 13, 11 → 5 with a dropped row and column), with a
 // negative γ (pooling must compare normalised values, not inputs) and with tied windows.
+using MnistBn.Training.DataParallel;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -22,7 +23,7 @@ public sealed class BatchNormPoolTests
         var (fused, reference) = (Layer(channels), Layer(channels));
         var (x, xReference) = (values.clone().requires_grad_(true), values.clone().requires_grad_(true));
 
-        var output = fused.NormalizePoolRelu(x);
+        var output = fused.NormalizePoolRelu(x, BatchStatisticsReducer.WholeBatch);
         var expected = F.relu(F.max_pool2d(reference.call(xReference), 2));
         var upstream = randn_like(expected);
         (output * upstream).sum().backward();
@@ -45,7 +46,7 @@ public sealed class BatchNormPoolTests
         var layer = Layer(6);
         layer.eval();
         var input = randn(4, 6, 26, 26);
-        AssertClose(F.relu(F.max_pool2d(layer.call(input), 2)), layer.NormalizePoolRelu(input), 0, "eval output");
+        AssertClose(F.relu(F.max_pool2d(layer.call(input), 2)), layer.NormalizePoolRelu(input, BatchStatisticsReducer.WholeBatch), 0, "eval output");
         Assert.Equal(0, layer.NumBatchesTracked.item<long>());
     }
 

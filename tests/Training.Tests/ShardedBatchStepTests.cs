@@ -4,6 +4,7 @@
 using MnistBn.Shared.Configuration;
 using MnistBn.TestSupport;
 using MnistBn.Training.Data;
+using MnistBn.Training.DataParallel;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
@@ -104,13 +105,13 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
         var error = Assert.Throws<InvalidOperationException>(() => threads.Run(2, exchange, part =>
         {
             using var partScope = NewDisposeScope();
-            using var shard = BatchShard.Enter(part, exchange);
+            var reducer = new BatchStatisticsReducer(part, exchange);
             var input = randn(4, 5).requires_grad_(true);
-            var output = layer.call(input);
+            var output = layer.Forward(input, reducer);
             if (part == 1)
                 throw new InvalidOperationException("thread 1 broke after its forward pass");
             output.sum().backward();
-            shard.Shard.ThrowIfFailed();
+            reducer.ThrowIfFailed();
         }));
         Assert.Equal("thread 1 broke after its forward pass", error.Message);
     }
@@ -223,15 +224,15 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
         Assert.Contains("out of step", error.Message);
     }
 
-    private static LeNet Model(string variant)
+    private static NetworkModule Model(string variant)
     {
         manual_seed(17);
-        var model = new LeNet(variant, ModelVariants.UsesBatchNorm(variant), BatchNorm);
+        var model = TestNetworks.LeNet(variant, BatchNorm);
         model.train();
         return model;
     }
 
-    private (double LossSum, long Correct) Step(LeNet model, int shards, Tensor indices, Tensor? draws)
+    private (double LossSum, long Correct) Step(NetworkModule model, int shards, Tensor indices, Tensor? draws)
     {
         using var step = new ShardedBatchStep(shards, data.Train, Augmentation);
         Tensor[] parameters = [.. model.parameters()];

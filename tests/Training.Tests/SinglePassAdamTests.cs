@@ -104,15 +104,15 @@ public sealed class SinglePassAdamTests
         }
     }
 
-    private static LeNet Model()
+    private static NetworkModule Model()
     {
         manual_seed(11);
-        var model = new LeNet("bn", batchNorm: true, Bn);
+        var model = TestNetworks.LeNet("bn", Bn);
         model.train();
         return model;
     }
 
-    private static void Step(LeNet model, optim.Optimizer optimizer, Tensor images, Tensor labels)
+    private static void Step(NetworkModule model, optim.Optimizer optimizer, Tensor images, Tensor labels)
     {
         optimizer.zero_grad();
         F.cross_entropy(model.call(images), labels).backward();

@@ -108,7 +108,7 @@ public sealed class TrainerTests(TrainingFixture data) : IClassFixture<TrainingF
         Assert.NotEqual(Comparable(constantHistory)[1], Comparable(decayedHistory)[1]);
     }
 
-    private (MnistBn.Training.Model.LeNet Model, TrainingHistory History) Train(PipelineConfig config, string variant, string output, bool resume) =>
+    private (MnistBn.Training.Model.NetworkModule Model, TrainingHistory History) Train(PipelineConfig config, string variant, string output, bool resume) =>
         new Trainer(config, data.Train, data.Test, _ => { }).Run(variant, output, resume, NoProgress.Instance);
 
     // Wall times differ between runs; everything else must be identical.

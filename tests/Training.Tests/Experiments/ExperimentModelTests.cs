@@ -1,5 +1,5 @@
-// The experiment models: PlacedBnLeNet without BN or with BN before the ReLU is the study's LeNet
-// (same initialisation, same outputs); BN after the activation changes the network; the paper's MLP
+// The experiment models: LeNet without BN or with BN before the ReLU is the study's LeNet
+// (same description, same initialisation); BN after the activation changes the network; the paper's MLP
 // has the paper's shape; pre-activations are the activation's input.
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Experiments;
@@ -14,32 +14,28 @@ public sealed class ExperimentModelTests
     private static readonly BatchNormConfig Bn = new(0.1, 1e-3);
 
     [Theory]
-    [InlineData("nobn", BnPlacement.None)]
-    [InlineData("bn", BnPlacement.Before)]
-    public void Placed_lenet_matches_the_study_lenet(string variant, BnPlacement placement)
+    [InlineData("nobn")]
+    [InlineData("bn")]
+    public void Experiment_lenet_is_the_study_lenet(string variant)
     {
+        var study = StudyModel.Describe(variant, Bn);
+        var experiment = ExperimentModels.Describe("lenet", variant, Bn);
+        Assert.Equal(study.Layers, experiment.Layers);
         torch.manual_seed(7);
-        using var study = new LeNet(variant, placement == BnPlacement.Before, Bn);
+        using var a = StudyModel.Create(variant, MnistBn.TestSupport.MnistTestData.Config with { Model = MnistBn.TestSupport.MnistTestData.Config.Model with { BatchNorm = Bn } });
         torch.manual_seed(7);
-        using var placed = new PlacedBnLeNet(variant, placement, Bn);
-        Assert.Equal(study.state_dict().Keys.Order(), placed.state_dict().Keys.Order());
-        torch.manual_seed(1);
-        using var input = rand(8, 1, 28, 28);
-        foreach (var training in new[] { true, false })
-        {
-            study.train(training);
-            placed.train(training);
-            using var expected = study.call(input);
-            using var actual = placed.call(input);
-            Assert.True(expected.allclose(actual, rtol: 0, atol: 1e-6), $"training={training}");
-        }
+        using var b = ExperimentModels.Create("lenet", variant, Bn);
+        Assert.Equal(a.state_dict().Keys, b.Module.state_dict().Keys);
+        foreach (var (name, tensor) in a.state_dict())
+            Assert.True(tensor.equal(b.Module.state_dict()[name]).all().item<bool>(), name);
     }
 
     [Fact]
     public void Bn_after_the_activation_keeps_biases_and_normalises_the_relu_output()
     {
         torch.manual_seed(3);
-        using var model = new PlacedBnLeNet("after", BnPlacement.After, Bn);
+        using var probed = ExperimentModels.Create("lenet", "bn-after", Bn);
+        var model = probed.Module;
         Assert.Contains("fc1.bias", model.state_dict().Keys);
         model.train();
         using var input = rand(32, 1, 28, 28);
@@ -47,7 +43,8 @@ public sealed class ExperimentModelTests
         using var relu = model.PreActivation(input, 3);
         Assert.Equal([32L, 120L], relu.shape);
         // After-placement probes the ReLU's input, which is not normalised (unlike BN-before's).
-        using var before = new PlacedBnLeNet("before", BnPlacement.Before, Bn);
+        using var probedBefore = ExperimentModels.Create("lenet", "bn", Bn);
+        var before = probedBefore.Module;
         before.train();
         using var normalised = before.PreActivation(input, 3);
         Assert.True(normalised.mean([0]).abs().max().item<float>() < 1e-4);

@@ -63,7 +63,7 @@ public sealed class EagerVersusOnnxTests(TrainedLeNets models, ITestOutputHelper
         Assert.Equal(OutputComparison.ArgMax(logits, ModelContract.ClassCount), OutputComparison.ArgMax(onnx.Logits, ModelContract.ClassCount));
     }
 
-    private static (float[] Logits, float[] Probabilities) Eager(Model.LeNet model, float[] pixels, int batch)
+    private static (float[] Logits, float[] Probabilities) Eager(Model.NetworkModule model, float[] pixels, int batch)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

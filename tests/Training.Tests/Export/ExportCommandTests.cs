@@ -65,12 +65,12 @@ public sealed class ExportCommandTests : IDisposable
         Assert.False(Directory.Exists(models));
     }
 
-    private LeNet SavedBnCheckpoint(out string checkpoint)
+    private NetworkModule SavedBnCheckpoint(out string checkpoint)
     {
         manual_seed(9);
         var repository = MnistBn.TestSupport.MnistTestData.Config;
         var config = repository with { Model = repository.Model with { BatchNorm = new BatchNormConfig(0.1, 1e-3) } };
-        var model = new LeNet("lenet", batchNorm: true, config.Model.BatchNorm);
+        var model = TestNetworks.LeNet("bn", config.Model.BatchNorm);
         model.train();
         using (NewDisposeScope())
         using (no_grad())

@@ -14,7 +14,7 @@ public sealed class FromModelTests
     [Fact]
     public void Model_in_training_mode_is_refused()
     {
-        using var model = new LeNet("lenet", batchNorm: false, Bn);
+        using var model = TestNetworks.LeNet("nobn", Bn);
         model.train();
 
         var error = Assert.Throws<InvalidOperationException>(() => LeNetWeights.FromModel(model));
@@ -25,7 +25,7 @@ public sealed class FromModelTests
     [Fact]
     public void Bn_model_whose_statistics_were_never_tracked_is_refused()
     {
-        using var model = new LeNet("lenet", batchNorm: true, Bn);
+        using var model = TestNetworks.LeNet("bn", Bn);
         model.eval();
 
         var error = Assert.Throws<InvalidDataException>(() => LeNetWeights.FromModel(model));
@@ -37,7 +37,7 @@ public sealed class FromModelTests
     public void Weights_and_statistics_are_copied_by_name()
     {
         manual_seed(3);
-        using var model = new LeNet("lenet", batchNorm: true, Bn);
+        using var model = TestNetworks.LeNet("bn", Bn);
         model.train();
         using (no_grad())
             model.call(rand(8, 1, 28, 28)).Dispose();

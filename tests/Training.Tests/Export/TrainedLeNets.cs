@@ -17,13 +17,13 @@ public sealed class TrainedLeNets : IAsyncLifetime
     // A larger momentum than pipeline.yaml's 0.01, so 40 steps move the running statistics well away from (0, 1).
     private static readonly BatchNormConfig Bn = new(Momentum: 0.1, Epsilon: 1e-3);
 
-    public LeNet WithBatchNorm { get; private set; } = null!;
+    public NetworkModule WithBatchNorm { get; private set; } = null!;
 
-    public LeNet Plain { get; private set; } = null!;
+    public NetworkModule Plain { get; private set; } = null!;
 
     public LabeledImages TestImages { get; private set; } = null!;
 
-    public LeNet Model(string variant) => variant == ModelVariants.BatchNorm ? WithBatchNorm : Plain;
+    public NetworkModule Model(string variant) => variant == VariantNames.BatchNorm ? WithBatchNorm : Plain;
 
     public async Task InitializeAsync()
     {
@@ -46,10 +46,10 @@ public sealed class TrainedLeNets : IAsyncLifetime
         images.Pixels.AsSpan(start * ModelContract.PixelCount, count * ModelContract.PixelCount).ToArray()
             .Select(ModelContract.ScalePixel).ToArray();
 
-    private static LeNet Train(bool batchNorm, LabeledImages train)
+    private static NetworkModule Train(bool batchNorm, LabeledImages train)
     {
         manual_seed(17);
-        var model = new LeNet($"lenet-{(batchNorm ? "bn" : "nobn")}", batchNorm, Bn);
+        var model = TestNetworks.LeNet(batchNorm ? VariantNames.BatchNorm : VariantNames.NoBatchNorm, Bn);
         model.train();
         using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
         for (var step = 0; step < Steps; step++)

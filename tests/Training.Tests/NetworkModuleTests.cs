@@ -1,21 +1,24 @@
-// Pins LeNet's structure (names, biases, shapes) and that train()/eval() reach every BatchNorm.
+// Pins the module built from LeNet's description: state_dict names, biases, shapes, and that
+// train()/eval() reach every BatchNorm.
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
 
 namespace MnistBn.Training.Tests;
 
-public sealed class LeNetTests
+public sealed class NetworkModuleTests
 {
     private static readonly BatchNormConfig Bn = new(0.01, 1e-3);
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Forward_returns_logits_of_shape_batch_by_10(bool batchNorm)
+    [InlineData("bn", KernelChoice.Fast)]
+    [InlineData("nobn", KernelChoice.Fast)]
+    [InlineData("bn-after", KernelChoice.Fast)]
+    [InlineData("bn", KernelChoice.Reference)]
+    public void Forward_returns_logits_of_shape_batch_by_10(string variant, KernelChoice kernels)
     {
         using var scope = NewDisposeScope();
-        using var model = new LeNet("lenet", batchNorm, Bn);
+        using var model = TestNetworks.LeNet(variant, Bn, kernels);
         Assert.Equal(new long[] { 5, 10 }, model.call(rand(5, 1, 28, 28)).shape);
         model.eval();
         Assert.Equal(new long[] { 1, 10 }, model.call(rand(1, 1, 28, 28)).shape);
@@ -24,7 +27,7 @@ public sealed class LeNetTests
     [Fact]
     public void Bn_variant_has_batchnorms_and_no_bias_on_layers_feeding_them()
     {
-        using var model = new LeNet("lenet", batchNorm: true, Bn);
+        using var model = TestNetworks.LeNet("bn", Bn);
         var keys = model.state_dict().Keys.ToHashSet();
         foreach (var layer in new[] { "conv1", "conv2", "fc1", "fc2" })
         {
@@ -34,26 +37,26 @@ public sealed class LeNetTests
         Assert.Contains("fc3.bias", keys);
         foreach (var norm in new[] { "bn1", "bn2", "bn3", "bn4" })
             Assert.Contains($"{norm}.running_var", keys);
-        Assert.Equal("bn", model.Variant);
+        Assert.Equal("lenet-bn", model.Description.Name);
         Assert.Equal(new long[] { 120, 400 }, model.state_dict()["fc1.weight"].shape);
     }
 
     [Fact]
     public void Nobn_variant_has_biases_and_no_batchnorm()
     {
-        using var model = new LeNet("lenet", batchNorm: false, Bn);
+        using var model = TestNetworks.LeNet("nobn", Bn);
         var keys = model.state_dict().Keys.ToHashSet();
         Assert.Equal(
             new[] { "conv1.bias", "conv1.weight", "conv2.bias", "conv2.weight", "fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight", "fc3.bias", "fc3.weight" },
             keys.Order(StringComparer.Ordinal).ToArray());
-        Assert.Equal("nobn", model.Variant);
+        Assert.Equal("lenet-nobn", model.Description.Name);
         Assert.Empty(model.BatchNorms);
     }
 
     [Fact]
     public void Train_and_eval_reach_every_batchnorm()
     {
-        using var model = new LeNet("lenet", batchNorm: true, Bn);
+        using var model = TestNetworks.LeNet("bn", Bn);
         Assert.Equal(4, model.BatchNorms.Count);
         model.eval();
         Assert.All(model.BatchNorms, norm => Assert.False(norm.training));
@@ -67,7 +70,7 @@ public sealed class LeNetTests
     {
         using var scope = NewDisposeScope();
         manual_seed(5);
-        using var model = new LeNet("lenet", batchNorm: true, new BatchNormConfig(0.5, 1e-3));
+        using var model = TestNetworks.LeNet("bn", new BatchNormConfig(0.5, 1e-3));
         model.train();
         using (no_grad())
         {
@@ -90,7 +93,7 @@ public sealed class LeNetTests
     [Fact]
     public void Unknown_variant_name_is_a_config_error()
     {
-        var error = Assert.Throws<ConfigException>(() => ModelVariants.UsesBatchNorm("bnn"));
+        var error = Assert.Throws<ConfigException>(() => StudyModel.RequireStudyVariant("bnn"));
         Assert.Contains("bnn", error.Message);
     }
 }

@@ -4,7 +4,7 @@
 // Waiting is a spin: the shards do the same work on equal parts and usually arrive within microseconds
 // of each other, and a kernel wait and wake-up would cost more than the whole BatchNorm layer. If one
 // shard fails, Abort releases the others (ShardAbortedException) instead of leaving them waiting.
-namespace MnistBn.Training.Model;
+namespace MnistBn.Training.DataParallel;
 
 /// <summary>Thrown in a shard waiting for another shard that has failed.</summary>
 internal sealed class ShardAbortedException() : Exception("another shard of the batch failed");
