@@ -1,4 +1,5 @@
-// Pins the hand-written BatchNorm against TorchSharp's built-in layers (same momentum and ε):
+// Pins the hand-written BatchNorm (fast kernels and the reference Algorithm 1) against TorchSharp's
+// built-in layers (same momentum and ε):
 // training-mode output, running-statistics updates and eval-mode output, within 1e-6 (relative to
 // the values' magnitude where that exceeds 1).
 using MnistBn.Training.Model;
@@ -34,6 +35,19 @@ public sealed class BatchNormTests
         using var ours = new BatchNorm1d(features, Momentum, Epsilon);
         using var reference = nn.BatchNorm1d(features, eps: Epsilon, momentum: Momentum);
         CompareAgainst(ours, reference, () => randn(16, features) * 3 - 1);
+    }
+
+    [Fact]
+    public void Reference_algorithm_1_matches_builtin_on_conv_maps_and_features()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        using var maps = new BatchNorm2d(6, Momentum, Epsilon, kernels: KernelChoice.Reference);
+        using var builtinMaps = nn.BatchNorm2d(6, eps: Epsilon, momentum: Momentum);
+        CompareAgainst(maps, builtinMaps, () => randn(8, 6, 5, 5) * 2 + 0.5);
+        using var features = new BatchNorm1d(10, Momentum, Epsilon, kernels: KernelChoice.Reference);
+        using var builtinFeatures = nn.BatchNorm1d(10, eps: Epsilon, momentum: Momentum);
+        CompareAgainst(features, builtinFeatures, () => randn(16, 10) * 3 - 1);
     }
 
     [Fact]
