@@ -75,7 +75,7 @@ internal static class BatchNormKernel
             double gradTotal = 0, centeredTotal = 0;
             for (var sample = 0; sample < batch; sample++)
             {
-                var (grad, centered) = SumAndCenteredDot(Run(gradOutput, sample, channel, channels, size), Run(x, sample, channel, channels, size), mean[channel]);
+                var (grad, centered) = BatchNormPoolKernel.GradientSums(Run(gradOutput, sample, channel, channels, size), Run(x, sample, channel, channels, size), mean[channel]);
                 gradTotal += grad;
                 centeredTotal += centered;
             }
@@ -135,28 +135,6 @@ internal static class BatchNormKernel
         for (; i < values.Length; i++)
             sum += (values[i] - mean) * (values[i] - mean);
         return sum;
-    }
-
-    private static (float Sum, float CenteredDot) SumAndCenteredDot(ReadOnlySpan<float> grad, ReadOnlySpan<float> x, float mean)
-    {
-        ref var gradStart = ref MemoryMarshal.GetReference(grad);
-        ref var xStart = ref MemoryMarshal.GetReference(x);
-        var center = Vector256.Create(mean);
-        var (sum, dot) = (Vector256<float>.Zero, Vector256<float>.Zero);
-        var i = 0;
-        for (; i + 8 <= grad.Length; i += 8)
-        {
-            var g = Vector256.LoadUnsafe(ref gradStart, (nuint)i);
-            sum += g;
-            dot += g * (Vector256.LoadUnsafe(ref xStart, (nuint)i) - center);
-        }
-        var (sumTotal, dotTotal) = (Vector256.Sum(sum), Vector256.Sum(dot));
-        for (; i < grad.Length; i++)
-        {
-            sumTotal += grad[i];
-            dotTotal += grad[i] * (x[i] - mean);
-        }
-        return (sumTotal, dotTotal);
     }
 
     private static void MultiplyAdd(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)

@@ -37,6 +37,10 @@ internal static class BatchNormPoolKernel
         }
     }
 
+    /// <summary>Σ dy and Σ dy·(x − mean) over one unpooled plane (BatchNormKernel's backward): the same sums with nothing masked.</summary>
+    public static (float Grad, float Centered) GradientSums(ReadOnlySpan<float> grad, ReadOnlySpan<float> x, float mean) =>
+        PlaneSums(grad, x, x, relu: false, mean);
+
     private static (float Grad, float Centered) PlaneSums(ReadOnlySpan<float> grad, ReadOnlySpan<float> pooled, ReadOnlySpan<float> inputs,
         bool relu, float mean)
     {
