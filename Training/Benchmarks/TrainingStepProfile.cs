@@ -1,7 +1,7 @@
-// Where one training epoch's time goes: Trainer's loop over one epoch with the split batch's phases
-// timed (ShardedBatchStep.Phases, as its part 0 sees them: gather, augment, forward, loss + backward,
-// then waiting for the other parts and adding their gradients) and the optimizer step. CPU kernels in
-// libtorch run synchronously, so a stopwatch between calls measures them. Used by
+// Where one training epoch's time goes: the Trainer's step (single-thread or split, as the config
+// says) over one epoch with its phases timed by TimedStepPhases — gather, augment (with the random
+// draws), forward, loss + backward, waiting for the other parts and adding their gradients, optimizer.
+// CPU kernels in libtorch run synchronously, so a stopwatch between calls measures them. Used by
 // `mnistbn bench-training --profile`.
 using System.Diagnostics;
 using MnistBn.Shared.Configuration;
@@ -23,20 +23,18 @@ internal static class TrainingStepProfile
 {
     public static StepProfile Measure(PipelineConfig config, string variant, MnistTensors train)
     {
-        var threads = Trainer.TrainingThreads(config.Training);
-        torch.set_num_threads(1);
+        var trainer = new Trainer(config, train, train, _ => { }); // sets TorchSharp's threads as training does
         torch.manual_seed(config.Training.Seed);
         using var model = StudyModel.Create(variant, config);
-        var optimizer = Trainer.CreateOptimizer(model, config.Training);
+        var optimizer = Optimizers.ForTraining(model, config.Training);
         var augmenter = new Augmenter(config.Training.Augmentation);
-        var phases = new StepPhaseTimes();
-        using var step = new ShardedBatchStep(threads, train, augmenter) { Phases = phases };
-        Tensor[] parameters = [.. model.parameters()];
+        var phases = new TimedStepPhases(new StepPhases(train, augmenter));
+        using var step = Trainer.CreateStep(trainer.Threads, phases);
         var batchSize = config.Training.BatchSize;
         using var generator = new Generator((ulong)config.Training.Seed);
         using var order = randperm(train.Count, generator: generator);
         model.train();
-        double optimizerSeconds = 0;
+        double drawSeconds = 0;
         var batches = 0;
         for (long start = 0; start + batchSize <= train.Count; start += batchSize)
         {
@@ -44,13 +42,13 @@ internal static class TrainingStepProfile
             var clock = Stopwatch.StartNew();
             var indices = order.narrow(0, start, batchSize);
             var draws = augmenter.Enabled ? Augmenter.RandomDraws(batchSize, generator) : null;
-            phases.Add(ref phases.Augment, clock);
-            step.Run(model, parameters, indices, draws);
-            clock.Restart();
-            optimizer.step();
-            optimizerSeconds += clock.Elapsed.TotalSeconds;
+            drawSeconds += clock.Elapsed.TotalSeconds;
+            phases.Restart();
+            step.Run(model, optimizer, indices, draws);
             batches++;
         }
-        return new StepProfile(phases.Gather, phases.Augment, phases.Forward, phases.Backward, phases.Combine, optimizerSeconds, batches, threads);
+        return new StepProfile(phases.GatherSeconds, phases.AugmentSeconds + drawSeconds, phases.ForwardSeconds, phases.BackwardSeconds,
+            phases.CombineSeconds, phases.OptimizerSeconds,
+            batches, trainer.Threads);
     }
 }

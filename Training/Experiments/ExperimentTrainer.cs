@@ -1,13 +1,15 @@
-// The experiments' training loop: a fixed number of SGD/Adam steps over shuffled mini-batches (no
+// The experiments' training loop: a fixed number of SGD/Adam steps (Loop/TrainingStep.cs, the study's
+// single-thread step) over shuffled mini-batches (no
 // augmentation, as in the paper's MNIST experiment), an observer called every k steps, and divergence
 // recorded instead of thrown, so that one exploding learning rate never stops a sweep.
 // Determinism: torch.manual_seed(seed) before the model; the shuffling generator is seeded by the same
 // seed, so every run of an experiment sees the same batches in the same order.
 using System.Diagnostics;
 using MnistBn.Shared.Configuration;
+using MnistBn.Training.Loop;
+using MnistBn.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace MnistBn.Training.Experiments;
 
@@ -75,16 +77,18 @@ internal static class ExperimentTrainer
         var clock = Stopwatch.StartNew();
         torch.manual_seed(settings.Seed);
         using var model = ExperimentModels.Create(settings.Model, settings.Variant, settings.BatchNorm);
-        using var optimizer = CreateOptimizer(model.Module, settings);
+        using var optimizer = Optimizers.Create(model.Module.parameters(), settings.Optimizer, settings.LearningRate, settings.SgdMomentum,
+            weightDecay: 0, KernelChoice.Fast);
+        using var trainingStep = new TrainingStep(new StepPhases(train.Images, train.Labels, augmenter: null));
         using var generator = new Generator(unchecked((ulong)settings.Seed));
-        using var lossSum = zeros(1, ScalarType.Float64);
+        var lossSum = 0.0; // the batch means' sum since the last evaluation
         var evaluations = new List<EvalPoint>();
         var sinceEval = 0;
 
         bool Observe(int step)
         {
-            var trainLoss = sinceEval > 0 ? lossSum.item<double>() / sinceEval : double.NaN;
-            lossSum.zero_();
+            var trainLoss = sinceEval > 0 ? lossSum / sinceEval : double.NaN;
+            lossSum = 0;
             sinceEval = 0;
             var (testLoss, testAccuracy) = Evaluate(model.Module, test);
             evaluations.Add(new EvalPoint(step, trainLoss, testLoss, testAccuracy));
@@ -117,20 +121,14 @@ internal static class ExperimentTrainer
                 }
                 using (var scope = NewDisposeScope())
                 {
-                    var indices = order.narrow(0, position, settings.BatchSize);
-                    var logits = model.Module.call(train.Images.index_select(0, indices));
-                    var loss = F.cross_entropy(logits, train.Labels.index_select(0, indices));
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    using (no_grad())
-                        lossSum.add_(loss.detach().to_type(ScalarType.Float64));
+                    var (batchLossSum, _) = trainingStep.Run(model.Module, optimizer, order.narrow(0, position, settings.BatchSize), draws: null);
+                    lossSum += batchLossSum / settings.BatchSize;
                 }
                 position += settings.BatchSize;
                 step++;
                 sinceEval++;
                 var evaluateNow = step % evalEvery == 0 || step == settings.Steps;
-                if ((step % LossCheckInterval == 0 || evaluateNow) && !double.IsFinite(lossSum.item<double>()))
+                if ((step % LossCheckInterval == 0 || evaluateNow) && !double.IsFinite(lossSum))
                 {
                     divergedAt = step;
                     Observe(step);
@@ -156,11 +154,4 @@ internal static class ExperimentTrainer
     /// <summary>Mean cross-entropy and accuracy in eval mode, without autograd.</summary>
     public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, DataSplit data) =>
         Loop.ClassifierEvaluation.Evaluate(model, data.Images, data.Labels);
-
-    private static optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model, RunSettings settings) => settings.Optimizer switch
-    {
-        "adam" => optim.Adam(model.parameters(), settings.LearningRate),
-        "sgd" => optim.SGD(model.parameters(), settings.LearningRate, settings.SgdMomentum),
-        _ => throw new ConfigException($"unknown optimizer '{settings.Optimizer}' (expected adam or sgd)"),
-    };
 }

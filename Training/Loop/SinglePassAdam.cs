@@ -4,6 +4,7 @@
 // state (step, exp_avg, exp_avg_sq) and its save/load format — so checkpoints are interchangeable
 // with plain optim.Adam. AMSGrad and maximize are not supported (the study uses neither). With
 // UpdateOnThreads set, the update of every parameter is split into ranges updated on several threads.
+using MnistBn.Training.DataParallel;
 using MnistBn.Training.Model.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,7 +22,7 @@ public sealed class SinglePassAdam : Adam
     }
 
     /// <summary>
-    /// When set, runs an action(thread, threads) once on each of several threads (ShardedBatchStep.RunOnEveryThread):
+    /// When set, runs an action(thread, threads) once on each of several threads (SplitBatchStep.RunOnEveryThread):
     /// the update is then split into disjoint ranges of every parameter. Element-wise, so the result is the same.
     /// </summary>
     public Action<Action<int, int>>? UpdateOnThreads { get; set; }

@@ -1,13 +1,15 @@
 // The training loop of the study: one variant at a time, Adam or SGD with momentum, cross-entropy
 // on logits, optional batch augmentation, a test evaluation, a checkpoint and a history entry per
 // epoch, and exact resume. Determinism: the model is initialised after torch.manual_seed(seed);
-// epoch e shuffles and augments from its own generator seeded by (seed, e); each batch is split over
-// `training.threads` threads with one TorchSharp thread each (ShardedBatchStep), and with the same
-// thread count the kernels and the order of every sum are fixed, so the same config gives the same
-// metrics, and a resumed run the same as an uninterrupted one.
+// epoch e shuffles and augments from its own generator seeded by (seed, e); each batch is one
+// TrainingStep, or on the fast kernels with `training.threads` > 1 a SplitBatchStep over that many
+// threads with one TorchSharp thread each; with the same thread count the kernels and the order of every
+// sum are fixed, so the same config gives the same metrics, and a resumed run the same as an
+// uninterrupted one.
 using System.Diagnostics;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Data;
+using MnistBn.Training.DataParallel;
 using MnistBn.Training.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,8 +34,9 @@ public sealed class Trainer
     private readonly Action<string> _log;
 
     /// <summary>
-    /// Takes the thread count from the config (0 = all cores, at most one per 16 images of a batch) and sets
-    /// TorchSharp to one intra-op thread: the parallelism is the split batch (ShardedBatchStep).
+    /// Takes the thread count from the config (0 = all cores, at most one per 16 images of a batch). On the fast
+    /// kernels TorchSharp gets one intra-op thread each: the parallelism is the split batch (SplitBatchStep).
+    /// The reference path does not split the batch; LibTorch's own ops use the threads instead.
     /// </summary>
     public Trainer(PipelineConfig config, MnistTensors train, MnistTensors test, Action<string> log)
     {
@@ -42,9 +45,16 @@ public sealed class Trainer
         _test = test;
         _log = log;
         _augmenter = new Augmenter(config.Training.Augmentation);
-        Threads = TrainingThreads(config.Training);
-        torch.set_num_threads(1);
+        Kernels = KernelChoices.Of(config.Training);
+        var threads = TrainingThreads(config.Training);
+        Threads = Kernels == KernelChoice.Reference ? 1 : threads;
+        torch.set_num_threads(Kernels == KernelChoice.Reference ? threads : 1);
+        if (Kernels == KernelChoice.Reference)
+            log($"reference kernels: plain TorchSharp ops, the batch is not split; LibTorch runs its ops on {threads} thread(s)");
     }
+
+    /// <summary>The implementation the layers run on (<c>training.kernels</c>).</summary>
+    public KernelChoice Kernels { get; }
 
     /// <summary>A configured thread count, where 0 means every core.</summary>
     public static int ResolveThreads(int configured) => configured > 0 ? configured : Environment.ProcessorCount;
@@ -56,7 +66,7 @@ public sealed class Trainer
     public static int TrainingThreads(TrainingConfig training) =>
         Math.Clamp(ResolveThreads(training.Threads), 1, Math.Max(1, Math.Min(Environment.ProcessorCount, training.BatchSize / MinimumImagesPerThread)));
 
-    /// <summary>Threads that train each batch together (one TorchSharp thread each).</summary>
+    /// <summary>Threads that train each batch together (one TorchSharp thread each); 1 on the reference path.</summary>
     public int Threads { get; }
 
     /// <summary>Where a variant's checkpoint and history go.</summary>
@@ -77,10 +87,8 @@ public sealed class Trainer
 
         torch.manual_seed(training.Seed);
         var model = StudyModel.Create(variant, _config);
-        var optimizer = CreateOptimizer(model, _config.Training);
-        using var step = new ShardedBatchStep(Threads, _train, _augmenter);
-        if (optimizer is SinglePassAdam adam)
-            adam.UpdateOnThreads = step.RunOnEveryThread;
+        var optimizer = Optimizers.ForTraining(model, _config.Training);
+        using var step = CreateStep(Threads, new StepPhases(_train, _augmenter));
         var history = new List<EpochMetrics>();
         if (resume && File.Exists(checkpointPath))
         {
@@ -116,16 +124,19 @@ public sealed class Trainer
         return (model, new TrainingHistory(variant, configHash, Threads, history));
     }
 
+    /// <summary>The single-thread step for one thread, the split batch for more.</summary>
+    internal static IBatchStep CreateStep(int threads, StepPhases phases) =>
+        threads == 1 ? new TrainingStep(phases) : new SplitBatchStep(threads, phases);
+
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> in eval mode, without autograd.</summary>
     public static (double Loss, double Accuracy) Evaluate(NetworkModule model, MnistTensors data) =>
         ClassifierEvaluation.Evaluate(model, data.Images, data.Labels);
 
     private (double Loss, double Accuracy, double Seconds) TrainEpoch(
-        NetworkModule model, OptimizerHelper optimizer, ShardedBatchStep step, string variant, int epoch, ITrainingProgress progress)
+        NetworkModule model, OptimizerHelper optimizer, IBatchStep step, string variant, int epoch, ITrainingProgress progress)
     {
         var clock = Stopwatch.StartNew();
         var batchSize = _config.Training.BatchSize;
-        Tensor[] parameters = [.. model.parameters()];
         model.train();
         using var generator = new Generator(EpochSeed(_config.Training.Seed, epoch));
         using var order = randperm(_train.Count, generator: generator);
@@ -142,8 +153,7 @@ public sealed class Trainer
                 var indices = order.narrow(0, start, size);
                 // Drawn here for the whole batch, so the random stream does not depend on the thread count.
                 var draws = _augmenter.Enabled ? Augmenter.RandomDraws(size, generator) : null;
-                var (batchLoss, batchCorrect) = step.Run(model, parameters, indices, draws);
-                optimizer.step();
+                var (batchLoss, batchCorrect) = step.Run(model, optimizer, indices, draws);
                 (lossSum, correct) = (lossSum + batchLoss, correct + batchCorrect);
             }
             seen += size;
@@ -153,17 +163,6 @@ public sealed class Trainer
             progress.Batch(variant, epoch, batch);
         }
         return (lossSum / seen, (double)correct / seen, clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>Adam or SGD with momentum over <paramref name="model"/>'s parameters, as <c>training</c> says.</summary>
-    public static OptimizerHelper CreateOptimizer(NetworkModule model, TrainingConfig training)
-    {
-        return training.Optimizer switch
-        {
-            "adam" => new SinglePassAdam(model.parameters(), training.LearningRate, weightDecay: training.WeightDecay),
-            "sgd" => optim.SGD(model.parameters(), training.LearningRate, training.SgdMomentum, weight_decay: training.WeightDecay),
-            _ => throw new ConfigException($"training.optimizer: unknown optimizer '{training.Optimizer}' (expected adam or sgd)"),
-        };
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-// The threads that train the parts of a split batch (ShardedBatchStep): the calling thread runs part 0
+// The threads that train the parts of a split batch (SplitBatchStep): the calling thread runs part 0
 // and K − 1 long-lived workers run the others. A batch takes a few milliseconds, so the hand-over has
 // to cost microseconds: workers spin for a moment after each job (the next one usually arrives within
 // that time) and only then block; the thread pool's wake-ups cost ~0.3-0.6 ms per batch in a trial with
@@ -7,13 +7,11 @@
 // no other part keeps waiting for it, and its exception is rethrown on the calling thread.
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using MnistBn.Training.Model;
-using MnistBn.Training.DataParallel;
 
-namespace MnistBn.Training.Loop;
+namespace MnistBn.Training.DataParallel;
 
 /// <summary>Runs an action once per part, in parallel, on the caller plus dedicated worker threads.</summary>
-internal sealed class ShardThreads : IDisposable
+internal sealed class PartThreads : IDisposable
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 1000; // 1 ms, then block
 
@@ -24,26 +22,26 @@ internal sealed class ShardThreads : IDisposable
     private int _pending;
     private volatile bool _disposed;
 
-    /// <summary>Starts <paramref name="shards"/> − 1 worker threads.</summary>
-    public ShardThreads(int shards)
+    /// <summary>Starts <paramref name="parts"/> − 1 worker threads.</summary>
+    public PartThreads(int parts)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
-        Shards = shards;
-        _failures = new Exception?[shards];
-        _workers = new Thread[shards - 1];
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        Parts = parts;
+        _failures = new Exception?[parts];
+        _workers = new Thread[parts - 1];
         for (var i = 0; i < _workers.Length; i++)
         {
-            var shard = i + 1;
-            _workers[i] = new Thread(() => WorkerLoop(shard)) { IsBackground = true, Name = $"mnistbn shard {shard}" };
+            var part = i + 1;
+            _workers[i] = new Thread(() => WorkerLoop(part)) { IsBackground = true, Name = $"mnistbn part {part}" };
             _workers[i].Start();
         }
     }
 
     /// <summary>Threads available, the caller's included.</summary>
-    public int Shards { get; }
+    public int Parts { get; }
 
     /// <summary>
-    /// Runs <paramref name="work"/>(s) for s = 0 … <paramref name="count"/> − 1 (at most <see cref="Shards"/>),
+    /// Runs <paramref name="work"/>(s) for s = 0 … <paramref name="count"/> − 1 (at most <see cref="Parts"/>),
     /// part 0 on the calling thread, and returns when all have finished. If any fails, <paramref name="exchange"/>
     /// is aborted and the first failure (in part order, other than the resulting aborts) is rethrown.
     /// </summary>
@@ -51,7 +49,7 @@ internal sealed class ShardThreads : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Shards);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Parts);
         Array.Clear(_failures);
         var job = new Job(_job.Generation + 1, count, work, exchange);
         Volatile.Write(ref _pending, count - 1);
@@ -70,24 +68,24 @@ internal sealed class ShardThreads : IDisposable
             ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
-    private void Execute(Job job, int shard)
+    private void Execute(Job job, int part)
     {
-        if (shard >= job.Count)
+        if (part >= job.Count)
             return;
         try
         {
-            job.Work(shard);
+            job.Work(part);
         }
         catch (Exception e)
         {
-            _failures[shard] = e;
+            _failures[part] = e;
             job.Exchange.Abort();
         }
-        if (shard > 0)
+        if (part > 0)
             Interlocked.Decrement(ref _pending);
     }
 
-    private void WorkerLoop(int shard)
+    private void WorkerLoop(int part)
     {
         long seen = 0;
         while (true)
@@ -110,7 +108,7 @@ internal sealed class ShardThreads : IDisposable
                 return;
             var job = Volatile.Read(ref _job);
             seen = job.Generation;
-            Execute(job, shard);
+            Execute(job, part);
         }
     }
 

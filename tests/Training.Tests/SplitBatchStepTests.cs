@@ -1,4 +1,4 @@
-// Pins the split batch (Loop/ShardedBatchStep.cs): a batch trained on several threads gives the
+// Pins the split batch (DataParallel/SplitBatchStep.cs): a batch trained on several threads gives the
 // gradients and BatchNorm running statistics of the whole batch on one thread, and the parts, the
 // all-reduce and the worker threads behave (order, failures, aborts).
 using MnistBn.Shared.Configuration;
@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace MnistBn.Training.Tests;
 
-public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<TrainingFixture>
+public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<TrainingFixture>
 {
     private static readonly BatchNormConfig BatchNorm = new(0.1, 1e-3);
     private static readonly Augmenter Augmentation = new(MnistTestData.Config.Training.Augmentation);
@@ -63,7 +63,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     public void Split_evaluation_equals_whole_evaluation()
     {
         using var model = Model("bn");
-        using var step = new ShardedBatchStep(3, data.Train, Augmentation);
+        using var step = new SplitBatchStep(3, new StepPhases(data.Train, Augmentation));
         var (loss, accuracy) = step.Evaluate(model, data.Test.Images, data.Test.Labels);
         var (wholeLoss, wholeAccuracy) = ClassifierEvaluation.Evaluate(model, data.Test.Images, data.Test.Labels);
         Assert.Equal(wholeAccuracy, accuracy);
@@ -76,7 +76,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     public void Split_evaluation_of_fewer_images_than_threads_equals_whole_evaluation(int images)
     {
         using var model = Model("bn");
-        using var step = new ShardedBatchStep(3, data.Train, Augmentation);
+        using var step = new SplitBatchStep(3, new StepPhases(data.Train, Augmentation));
         var (testImages, testLabels) = (data.Test.Images.narrow(0, 0, images), data.Test.Labels.narrow(0, 0, images));
         var (loss, accuracy) = step.Evaluate(model, testImages, testLabels);
         var (wholeLoss, wholeAccuracy) = ClassifierEvaluation.Evaluate(model, testImages, testLabels);
@@ -88,8 +88,8 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     public void Empty_batch_is_refused()
     {
         using var model = Model("bn");
-        using var step = new ShardedBatchStep(2, data.Train, Augmentation);
-        Assert.Throws<ArgumentException>(() => step.Run(model, [.. model.parameters()], zeros(0, ScalarType.Int64), null));
+        using var step = new SplitBatchStep(2, new StepPhases(data.Train, Augmentation));
+        Assert.Throws<ArgumentException>(() => step.ComputeGradients(model, [.. model.parameters()], zeros(0, ScalarType.Int64), null));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
         var layer = new BatchNorm1d(5, 0.1, 1e-3);
         layer.train();
         var exchange = new ShardAllReduce(2);
-        using var threads = new ShardThreads(2);
+        using var threads = new PartThreads(2);
         var error = Assert.Throws<InvalidOperationException>(() => threads.Run(2, exchange, part =>
         {
             using var partScope = NewDisposeScope();
@@ -121,7 +121,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     {
         const int threads = 3, jobs = 2000;
         var runs = new int[threads];
-        using var pool = new ShardThreads(threads);
+        using var pool = new PartThreads(threads);
         var exchange = new ShardAllReduce(threads);
         for (var job = 0; job < jobs; job++)
         {
@@ -138,7 +138,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     [InlineData(5, 4)]
     public void Parts_cover_the_batch_in_order_and_differ_by_at_most_one(long size, int parts)
     {
-        var all = Enumerable.Range(0, parts).Select(p => ShardedBatchStep.Part(size, parts, p)).ToList();
+        var all = Enumerable.Range(0, parts).Select(p => SplitBatchStep.Part(size, parts, p)).ToList();
         Assert.Equal(0, all[0].Start);
         for (var p = 1; p < parts; p++)
             Assert.Equal(all[p - 1].Start + all[p - 1].Length, all[p].Start);
@@ -170,7 +170,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
         const int shards = 3, rounds = 50;
         var exchange = new ShardAllReduce(shards);
         var results = new double[shards][][];
-        using var threads = new ShardThreads(shards);
+        using var threads = new PartThreads(shards);
         threads.Run(shards, exchange, shard =>
         {
             results[shard] = new double[rounds][];
@@ -194,7 +194,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     public void Failing_shard_is_rethrown_and_releases_the_waiting_ones()
     {
         var exchange = new ShardAllReduce(2);
-        using var threads = new ShardThreads(2);
+        using var threads = new PartThreads(2);
         var error = Assert.Throws<InvalidOperationException>(() => threads.Run(2, exchange, shard =>
         {
             if (shard == 1)
@@ -218,7 +218,7 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
     public void Shards_out_of_step_are_reported()
     {
         var exchange = new ShardAllReduce(2);
-        using var threads = new ShardThreads(2);
+        using var threads = new PartThreads(2);
         var error = Assert.Throws<InvalidOperationException>(() =>
             threads.Run(2, exchange, shard => exchange.Sum(shard, new double[shard + 1], 0)));
         Assert.Contains("out of step", error.Message);
@@ -234,9 +234,9 @@ public sealed class ShardedBatchStepTests(TrainingFixture data) : IClassFixture<
 
     private (double LossSum, long Correct) Step(NetworkModule model, int shards, Tensor indices, Tensor? draws)
     {
-        using var step = new ShardedBatchStep(shards, data.Train, Augmentation);
+        using var step = new SplitBatchStep(shards, new StepPhases(data.Train, Augmentation));
         Tensor[] parameters = [.. model.parameters()];
-        return step.Run(model, parameters, indices, draws);
+        return step.ComputeGradients(model, parameters, indices, draws);
     }
 
     // Float sums in another order; with two or three images BN divides by tiny variances, which magnifies

@@ -1,7 +1,7 @@
 // How element-wise work on a parameter (summing the parts' gradients, Adam's update) is divided among
 // threads: contiguous ranges, as equal as possible, with boundaries on multiples of 16 floats so that two
 // threads never write the same 64-byte cache line and every range but the last is whole vectors.
-namespace MnistBn.Training.Loop;
+namespace MnistBn.Training.DataParallel;
 
 internal static class ElementRanges
 {
