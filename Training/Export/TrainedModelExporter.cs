@@ -1,6 +1,9 @@
 // The export step of the pipeline: a trained LeNet → lenet-<variant>.onnx (BatchNorm folded) in
 // export.directory, plus lenet-<variant>-unfolded.onnx when pipeline.yaml (fold_batch_norm: false)
-// or the caller asks for the unfolded graph too. Used by `mnistbn export` and after training.
+// or the caller asks for the unfolded graph too. Used by `mnistbn export` and after training. The
+// export itself is Shared/Network's OnnxExporter; this file only reads the module (ModuleWeights)
+// and says where the files go.
+using MnistBn.Network.Onnx;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Loop;
@@ -57,17 +60,17 @@ public static class TrainedModelExporter
         IReadOnlyDictionary<string, double> testMetrics,
         bool alsoUnfolded = false)
     {
-        var weights = LeNetWeights.FromModel(model);
+        var weights = ModuleWeights.Read(model, model.Description);
         var directory = RepositoryPaths.Resolve(repositoryRoot, config.Export.Directory);
         // The data set is the one that trained the model (its checkpoint's config), not today's.
         var trainedOn = PipelineConfigJson.Deserialize(trainingConfigJson).Data;
-        var metadata = new OnnxExportMetadata(trainingConfigJson, testMetrics) { Dataset = trainedOn.Name, ClassLabels = trainedOn.ClassLabels };
+        var metadata = new OnnxExportMetadata(variant, trainingConfigJson, testMetrics) { Dataset = trainedOn.Name, ClassLabels = trainedOn.ClassLabels };
         var written = new List<string>();
         // The folded graph is the deliverable; the unfolded one exists to verify the folding.
         foreach (var fold in alsoUnfolded || !config.Export.FoldBatchNorm ? new[] { true, false } : [true])
         {
-            var path = Path.Combine(directory, LeNetOnnxExporter.FileName(variant, fold));
-            written.Add(LeNetOnnxExporter.Export(weights, path, new OnnxExportOptions(config.Export.Opset, fold), metadata));
+            var path = Path.Combine(directory, OnnxExporter.FileName(model.Description.Name, fold));
+            written.Add(OnnxExporter.Export(weights, path, new OnnxExportOptions(config.Export.Opset, fold), metadata));
         }
         return written;
     }

@@ -1,8 +1,9 @@
 // Where `mnistbn run` keeps each variant's artefacts. models/ holds what users consume (and what is
 // committed after a full run); runs/ holds checkpoints and stage stamps (git-ignored).
+using MnistBn.Network.Description;
+using MnistBn.Network.Onnx;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
-using MnistBn.Training.Export;
 using MnistBn.Training.Loop;
 
 namespace MnistBn.Training.Pipeline;
@@ -23,7 +24,7 @@ internal sealed record StudyPaths(PipelineConfig Config, string Root)
 
     public string Stamp(string variant, string stage) => Path.Combine(VariantRuns(variant), $"{stage}.stamp.json");
 
-    public string Model(string variant) => Path.Combine(ModelsDirectory, LeNetOnnxExporter.FileName(variant, foldBatchNorm: true));
+    public string Model(string variant) => Path.Combine(ModelsDirectory, OnnxExporter.FileName(Networks.LeNetName(variant), foldBatchNorm: true));
 
     /// <summary>The training history published beside the model.</summary>
     public string PublishedHistory(string variant) => Path.Combine(ModelsDirectory, $"lenet-{variant}.history.json");

@@ -55,7 +55,10 @@ public static class Networks
         _ => VariantNames.NoBatchNorm,
     };
 
-    /// <summary>The study's LeNet, named <c>lenet-&lt;variant&gt;</c>.</summary>
+    /// <summary>LeNet's name for a variant, <c>lenet-&lt;variant&gt;</c>: the name of its description and of its model file.</summary>
+    public static string LeNetName(string variant) => $"lenet-{variant}";
+
+    /// <summary>The study's LeNet, named <see cref="LeNetName"/>.</summary>
     public static NetworkDescription LeNet(string variant, BatchNormSettings batchNorm)
     {
         var hidden = new HiddenLayers(Placement(variant), batchNorm, ActivationFunction.Relu);
@@ -70,7 +73,7 @@ public static class Networks
             .. hidden.Block(4, bias => new LinearLayer("fc2", 120, 84, bias), 84),
             new LinearLayer("fc3", 84, ModelContract.ClassCount),
         ];
-        return new NetworkDescription($"lenet-{variant}", [ModelContract.Channels, ModelContract.Height, ModelContract.Width], layers);
+        return new NetworkDescription(LeNetName(variant), [ModelContract.Channels, ModelContract.Height, ModelContract.Width], layers);
     }
 
     /// <summary>The paper's 784-100-100-100-10 sigmoid MLP, named <c>mlp-&lt;variant&gt;</c>.</summary>

@@ -1,5 +1,5 @@
-// How a LeNet graph is written: which opset, and whether BatchNorm is folded into the weights.
-namespace MnistBn.Training.Export;
+// How a network graph is written: which opset, and whether BatchNorm is folded into the weights.
+namespace MnistBn.Network.Onnx;
 
 /// <summary>Export settings (pipeline.yaml's <c>export</c> section supplies the opset).</summary>
 /// <param name="Opset">ONNX default-domain opset, 13 to 21.</param>

@@ -3,7 +3,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace MnistBn.Training.Export;
+namespace MnistBn.Network.Onnx;
 
 internal static class OnnxProtoBuilder
 {
