@@ -1,55 +1,79 @@
-// The regression tests the user named: for each variant, the TorchSharp model in eval mode and the
+// The regression tests the user named, for every network the exporter is tested on (LeNet nobn, bn,
+// bn-after; the paper's MLP; three padded conv blocks): the TorchSharp module in eval mode and its
 // exported ONNX file run by ONNX Runtime agree on real MNIST test images and on random inputs
-// (max |Δ| ≤ 1e-5 on probabilities, ≤ 1e-4 on logits, identical argmax).
+// (max |Δ| ≤ 1e-5 on probabilities, ≤ 1e-4 on logits, identical argmax), folded and unfolded.
+using MnistBn.Network.Onnx;
+using MnistBn.Network.Weights;
 using MnistBn.Shared;
 using MnistBn.Training.Export;
+using MnistBn.Training.Model;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace MnistBn.Training.Tests.Export;
 
-public sealed class EagerVersusOnnxTests(TrainedLeNets models, ITestOutputHelper output) : IClassFixture<TrainedLeNets>, IDisposable
+public sealed class EagerVersusOnnxTests(TrainedNetworks models, ITestOutputHelper output) : IClassFixture<TrainedNetworks>, IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("mnistbn-eager-").FullName;
+
+    public static TheoryData<string, bool> NetworksFoldedAndNot
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (var name in FixtureNetworks.Names)
+            {
+                data.Add(name, true);
+                if (FixtureNetworks.ByName(name).HasBatchNorm)
+                    data.Add(name, false);
+            }
+            return data;
+        }
+    }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Theory]
-    [InlineData("bn", true)]
-    [InlineData("bn", false)]
-    [InlineData("nobn", true)]
-    public void Exported_model_matches_eager_on_real_test_images(string variant, bool fold)
+    [MemberData(nameof(NetworksFoldedAndNot))]
+    public void Exported_model_matches_eager_on_real_test_images(string name, bool fold)
     {
         var images = models.TestImages;
-        AssertMatchesEager(variant, fold, TrainedLeNets.Pixels(images, 0, images.Count), images.Count, $"{images.Count} test images");
+        AssertMatchesEager(name, fold, TrainedNetworks.Pixels(images, 0, images.Count), images.Count, $"{images.Count} test images");
     }
 
     [Theory]
-    [InlineData("bn", 1)]
-    [InlineData("bn", 64)]
-    [InlineData("nobn", 64)]
-    public void Folded_model_matches_eager_on_random_inputs(string variant, int batch)
+    [InlineData("lenet-bn", 1)]
+    [InlineData("lenet-bn", 64)]
+    [InlineData("lenet-nobn", 64)]
+    [InlineData("conv3-bn", 64)]
+    public void Folded_model_matches_eager_on_random_inputs(string name, int batch)
     {
-        AssertMatchesEager(variant, fold: true, OutputComparison.RandomPixels(seed: 21, batch), batch, $"{batch} random inputs");
+        AssertMatchesEager(name, fold: true, OutputComparison.RandomPixels(seed: 21, batch), batch, $"{batch} random inputs");
     }
 
-    [Fact]
-    public void Trained_bn_model_has_running_statistics_away_from_their_initial_values()
+    [Theory]
+    [InlineData("lenet-bn")]
+    [InlineData("mlp-bn")]
+    [InlineData("conv3-bn")]
+    public void Trained_networks_have_running_statistics_away_from_their_initial_values(string name)
     {
         // Guards the tests above: with untouched statistics (mean 0, var 1) folding would be nearly trivial.
-        var weights = LeNetWeights.FromModel(models.WithBatchNorm);
-        Assert.All(weights.Layers.Take(4), layer =>
+        var model = models.Model(name);
+        var weights = ModuleWeights.Read(model, model.Description);
+        Assert.All(model.Description.Layers.OfType<Network.Description.BatchNormLayer>(), layer =>
         {
-            Assert.True(layer.BatchNorm!.RunningMean.Max(MathF.Abs) > 0.05f, "running mean still ≈ 0");
-            Assert.True(layer.BatchNorm.RunningVar.Max(v => MathF.Abs(v - 1)) > 0.05f, "running var still ≈ 1");
+            var norm = weights.Norm(layer.Name);
+            Assert.True(norm.RunningMean.Max(MathF.Abs) > 0.05f, $"{layer.Name}: running mean still ≈ 0");
+            Assert.True(norm.RunningVar.Max(v => MathF.Abs(v - 1)) > 0.05f, $"{layer.Name}: running var still ≈ 1");
         });
     }
 
-    private void AssertMatchesEager(string variant, bool fold, float[] pixels, int batch, string what)
+    private void AssertMatchesEager(string name, bool fold, float[] pixels, int batch, string what)
     {
-        var model = models.Model(variant);
-        var path = LeNetOnnxExporter.Export(LeNetWeights.FromModel(model), Path.Combine(_directory, LeNetOnnxExporter.FileName(variant, fold)),
-            new OnnxExportOptions(FoldBatchNorm: fold), ExportTestConfig.Metadata());
+        var model = models.Model(name);
+        var weights = ModuleWeights.Read(model, model.Description);
+        var path = OnnxExporter.Export(weights, Path.Combine(_directory, OnnxExporter.FileName(name, fold)),
+            new OnnxExportOptions(FoldBatchNorm: fold), ExportTestConfig.Metadata(FixtureNetworks.VariantOf(model.Description)));
 
         using var runner = new OnnxRunner(path);
         var onnx = runner.Run(pixels, batch);
@@ -57,13 +81,13 @@ public sealed class EagerVersusOnnxTests(TrainedLeNets models, ITestOutputHelper
 
         var logitDiff = OutputComparison.MaxAbsDiff(logits, onnx.Logits);
         var probabilityDiff = OutputComparison.MaxAbsDiff(probabilities, onnx.Probabilities);
-        output.WriteLine($"{variant} ({(fold ? "folded" : "unfolded")}), {what}: max |Δlogit| = {logitDiff:E2}, max |Δprobability| = {probabilityDiff:E2}");
+        output.WriteLine($"{name} ({(fold ? "folded" : "unfolded")}), {what}: max |Δlogit| = {logitDiff:E2}, max |Δprobability| = {probabilityDiff:E2}");
         Assert.True(logitDiff <= 1e-4f, $"max |Δlogit| = {logitDiff}");
         Assert.True(probabilityDiff <= 1e-5f, $"max |Δprobability| = {probabilityDiff}");
         Assert.Equal(OutputComparison.ArgMax(logits, ModelContract.ClassCount), OutputComparison.ArgMax(onnx.Logits, ModelContract.ClassCount));
     }
 
-    private static (float[] Logits, float[] Probabilities) Eager(Model.NetworkModule model, float[] pixels, int batch)
+    private static (float[] Logits, float[] Probabilities) Eager(NetworkModule model, float[] pixels, int batch)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

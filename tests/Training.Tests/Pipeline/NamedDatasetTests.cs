@@ -34,7 +34,7 @@ public sealed class NamedDatasetTests : IDisposable
             .RunAsync("test", train => train(NoProgress.Instance), CancellationToken.None);
         var model = new StudyPaths(config, root).Model("bn");
 
-        using (var runner = new Export.OnnxRunner(model))
+        using (var runner = new OnnxRunner(model))
         {
             Assert.Equal(Name, runner.CustomMetadata[ModelMetadataKeys.Dataset]);
             Assert.Equal(System.Text.Json.JsonSerializer.Serialize(Labels), runner.CustomMetadata[ModelMetadataKeys.ClassLabels]);

@@ -1,6 +1,6 @@
 // Compares two sets of [N, 10] outputs the way the regression tests state their bounds: max absolute
 // difference on logits and on probabilities, and row-wise argmax agreement.
-namespace MnistBn.Training.Tests.Export;
+namespace MnistBn.TestFixtures;
 
 internal static class OutputComparison
 {

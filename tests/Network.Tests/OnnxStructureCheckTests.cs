@@ -1,14 +1,16 @@
 // The structural check finds each kind of broken graph (so a clean result on our exports means something).
 using Google.Protobuf;
-using MnistBn.Training.Export;
+using MnistBn.Network.Onnx;
+using MnistBn.Network.Weights;
 using Onnx;
 
-namespace MnistBn.Training.Tests.Export;
+namespace MnistBn.Network.Tests;
 
 public sealed class OnnxStructureCheckTests
 {
     private static ModelProto ValidModel() =>
-        LeNetOnnxExporter.BuildModel(LeNetWeights.Random(2, batchNorm: true), new OnnxExportOptions(FoldBatchNorm: false), ExportTestConfig.Metadata());
+        OnnxExporter.BuildModel(
+            RandomWeights.For(FixtureNetworks.ByName("lenet-bn"), 2), new OnnxExportOptions(FoldBatchNorm: false), ExportTestConfig.Metadata("bn"));
 
     [Fact]
     public void Node_reading_an_undefined_tensor_is_reported()

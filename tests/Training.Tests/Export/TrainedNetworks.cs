@@ -1,8 +1,8 @@
-// Both LeNet variants after a few dozen Adam steps on real MNIST training images: enough for the
-// weights and the BatchNorm running statistics to be far from their initial values, in about a
-// second. Shared by the eager-versus-ONNX tests through a class fixture.
+// Every fixture network (LeNet nobn/bn/bn-after, the paper's MLP, the three-conv-block net) after a
+// few dozen Adam steps on real MNIST training images: enough for the weights and the BatchNorm
+// running statistics to be far from their initial values, in a few seconds. Shared by the
+// eager-versus-ONNX tests through a class fixture.
 using MnistBn.Shared;
-using MnistBn.Shared.Configuration;
 using MnistBn.Shared.Data;
 using MnistBn.TestSupport;
 using MnistBn.Training.Model;
@@ -10,34 +10,30 @@ using static TorchSharp.torch;
 
 namespace MnistBn.Training.Tests.Export;
 
-public sealed class TrainedLeNets : IAsyncLifetime
+public sealed class TrainedNetworks : IAsyncLifetime
 {
     private const int Steps = 40;
     private const int BatchSize = 64;
-    // A larger momentum than pipeline.yaml's 0.01, so 40 steps move the running statistics well away from (0, 1).
-    private static readonly BatchNormConfig Bn = new(Momentum: 0.1, Epsilon: 1e-3);
-
-    public NetworkModule WithBatchNorm { get; private set; } = null!;
-
-    public NetworkModule Plain { get; private set; } = null!;
+    private readonly Dictionary<string, NetworkModule> _models = [];
 
     public LabeledImages TestImages { get; private set; } = null!;
 
-    public NetworkModule Model(string variant) => variant == VariantNames.BatchNorm ? WithBatchNorm : Plain;
+    /// <summary>The trained module of the fixture network <paramref name="name"/>, in eval mode.</summary>
+    public NetworkModule Model(string name) => _models[name];
 
     public async Task InitializeAsync()
     {
         var directory = await MnistTestData.EnsureAsync();
         var train = MnistDataset.LoadTrain(directory, MnistTestData.Config.Data.Files).Take(Steps * BatchSize);
         TestImages = (await MnistTestData.TestSetAsync()).Take(2000);
-        WithBatchNorm = Train(batchNorm: true, train);
-        Plain = Train(batchNorm: false, train);
+        foreach (var name in FixtureNetworks.Names)
+            _models[name] = Train(name, train);
     }
 
     public Task DisposeAsync()
     {
-        WithBatchNorm.Dispose();
-        Plain.Dispose();
+        foreach (var model in _models.Values)
+            model.Dispose();
         return Task.CompletedTask;
     }
 
@@ -46,10 +42,10 @@ public sealed class TrainedLeNets : IAsyncLifetime
         images.Pixels.AsSpan(start * ModelContract.PixelCount, count * ModelContract.PixelCount).ToArray()
             .Select(ModelContract.ScalePixel).ToArray();
 
-    private static NetworkModule Train(bool batchNorm, LabeledImages train)
+    private static NetworkModule Train(string name, LabeledImages train)
     {
         manual_seed(17);
-        var model = TestNetworks.LeNet(batchNorm ? VariantNames.BatchNorm : VariantNames.NoBatchNorm, Bn);
+        var model = new NetworkModule(FixtureNetworks.ByName(name));
         model.train();
         using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
         for (var step = 0; step < Steps; step++)

@@ -3,7 +3,7 @@
 using Microsoft.ML.OnnxRuntime;
 using MnistBn.Shared;
 
-namespace MnistBn.Training.Tests.Export;
+namespace MnistBn.TestFixtures;
 
 internal sealed record OnnxOutputs(float[] Logits, float[] Probabilities);
 

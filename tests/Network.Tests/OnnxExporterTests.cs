@@ -1,12 +1,14 @@
 // Writing model files: metadata round trip through ONNX Runtime, atomic writes, and bad targets.
 using System.Text.Json;
 using MnistBn.Shared;
-using MnistBn.Training.Export;
+using MnistBn.Network.Description;
+using MnistBn.Network.Onnx;
+using MnistBn.Network.Weights;
 using Onnx;
 
-namespace MnistBn.Training.Tests.Export;
+namespace MnistBn.Network.Tests;
 
-public sealed class LeNetOnnxExporterTests : IDisposable
+public sealed class OnnxExporterTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("mnistbn-export-").FullName;
 
@@ -16,8 +18,8 @@ public sealed class LeNetOnnxExporterTests : IDisposable
     public void Metadata_round_trips_through_the_file_and_onnx_runtime()
     {
         var metrics = new Dictionary<string, double> { ["accuracy"] = 0.9908, ["loss"] = 0.0307 };
-        var path = LeNetOnnxExporter.Export(LeNetWeights.Random(4, batchNorm: true), Path.Combine(_directory, "m.onnx"),
-            new OnnxExportOptions(), ExportTestConfig.Metadata(metrics));
+        var path = OnnxExporter.Export(Random("lenet-bn"), Path.Combine(_directory, "m.onnx"),
+            new OnnxExportOptions(), ExportTestConfig.Metadata("bn", metrics));
 
         using var runner = new OnnxRunner(path);
         var map = runner.CustomMetadata;
@@ -32,24 +34,24 @@ public sealed class LeNetOnnxExporterTests : IDisposable
         Assert.Equal(metrics, JsonSerializer.Deserialize<Dictionary<string, double>>(map[ModelMetadataKeys.TestMetrics]));
 
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        Assert.Equal(LeNetOnnxExporter.ProducerName, model.ProducerName);
+        Assert.Equal(OnnxExporter.ProducerName, model.ProducerName);
         Assert.False(string.IsNullOrEmpty(model.ProducerVersion));
     }
 
     [Fact]
     public void Unfolded_export_records_bn_folded_false()
     {
-        var model = LeNetOnnxExporter.BuildModel(LeNetWeights.Random(4, batchNorm: true), new OnnxExportOptions(FoldBatchNorm: false), ExportTestConfig.Metadata());
+        var model = OnnxExporter.BuildModel(Random("lenet-bn"), new OnnxExportOptions(FoldBatchNorm: false), ExportTestConfig.Metadata("bn"));
 
-        Assert.Equal("false", LeNetOnnxExporter.ReadMetadata(model)[ModelMetadataKeys.BatchNormFolded]);
+        Assert.Equal("false", OnnxExporter.ReadMetadata(model)[ModelMetadataKeys.BatchNormFolded]);
     }
 
     [Fact]
     public void Export_creates_missing_parent_directories_and_leaves_no_temp_file()
     {
-        var path = Path.Combine(_directory, "a", "b", LeNetOnnxExporter.FileName("nobn", foldBatchNorm: true));
+        var path = Path.Combine(_directory, "a", "b", OnnxExporter.FileName("lenet-nobn", foldBatchNorm: true));
 
-        LeNetOnnxExporter.Export(LeNetWeights.Random(4, batchNorm: false), path, new OnnxExportOptions(), ExportTestConfig.Metadata());
+        OnnxExporter.Export(Random("lenet-nobn"), path, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn"));
 
         Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
         Assert.Empty(OnnxStructureCheck.Problems(ModelProto.Parser.ParseFrom(File.ReadAllBytes(path))));
@@ -61,9 +63,9 @@ public sealed class LeNetOnnxExporterTests : IDisposable
         var path = Path.Combine(_directory, "m.onnx");
         File.WriteAllText(path, "old");
 
-        LeNetOnnxExporter.Export(LeNetWeights.Random(4, batchNorm: false), path, new OnnxExportOptions(), ExportTestConfig.Metadata());
+        OnnxExporter.Export(Random("lenet-nobn"), path, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn"));
 
-        Assert.Equal("nobn", LeNetOnnxExporter.ReadMetadata(ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)))[ModelMetadataKeys.Variant]);
+        Assert.Equal("nobn", OnnxExporter.ReadMetadata(ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)))[ModelMetadataKeys.Variant]);
         Assert.Single(Directory.GetFiles(_directory));
     }
 
@@ -71,11 +73,14 @@ public sealed class LeNetOnnxExporterTests : IDisposable
     public void Wrong_shaped_weights_fail_before_any_file_is_written()
     {
         var path = Path.Combine(_directory, "m.onnx");
-        var w = LeNetWeights.Random(4, batchNorm: false);
+        var network = FixtureNetworks.ByName("lenet-nobn");
+        var w = RandomWeights.For(network, 4);
+        var layers = network.Layers.Where(l => l is ConvLayer or LinearLayer).ToDictionary(l => l.Name, l => w.Layer(l.Name));
+        layers["fc1"] = new LayerWeights([120, 256], new float[120 * 256], w.Layer("fc1").Bias);
 
-        var error = Assert.Throws<InvalidDataException>(() => LeNetOnnxExporter.Export(
-            new LeNetWeights(w.Conv1, w.Conv2, new LayerWeights([120, 256], new float[120 * 256], w.Fc1.Bias), w.Fc2, w.Fc3),
-            path, new OnnxExportOptions(), ExportTestConfig.Metadata()));
+        var error = Assert.Throws<InvalidDataException>(() => OnnxExporter.Export(
+            new NetworkWeights(network, layers, new Dictionary<string, BatchNormStatistics>()),
+            path, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn")));
 
         Assert.Contains("fc1.weight has shape [120, 256], expected [120, 400]", error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(_directory));
@@ -87,7 +92,7 @@ public sealed class LeNetOnnxExporterTests : IDisposable
         var target = Directory.CreateDirectory(Path.Combine(_directory, "model.onnx")).FullName;
 
         var error = Assert.Throws<IOException>(() =>
-            LeNetOnnxExporter.Export(LeNetWeights.Random(4, batchNorm: false), target, new OnnxExportOptions(), ExportTestConfig.Metadata()));
+            OnnxExporter.Export(Random("lenet-nobn"), target, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn")));
 
         Assert.Contains($"'{target}': it is a directory", error.Message);
         Assert.Equal([target], Directory.GetFileSystemEntries(_directory));
@@ -104,7 +109,7 @@ public sealed class LeNetOnnxExporterTests : IDisposable
         var target = Path.Combine(blocker, "model.onnx");
 
         var error = Assert.ThrowsAny<IOException>(() =>
-            LeNetOnnxExporter.Export(LeNetWeights.Random(4, batchNorm: false), target, new OnnxExportOptions(), ExportTestConfig.Metadata()));
+            OnnxExporter.Export(Random("lenet-nobn"), target, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn")));
 
         Assert.Contains($"Cannot write ONNX model to '{target}'", error.Message);
         Assert.Equal([blocker], Directory.GetFileSystemEntries(_directory));
@@ -112,9 +117,29 @@ public sealed class LeNetOnnxExporterTests : IDisposable
     }
 
     [Fact]
-    public void File_names_follow_variant_and_folding()
+    public void Bn_after_export_records_bn_folded_false_even_when_folding()
     {
-        Assert.Equal("lenet-bn.onnx", LeNetOnnxExporter.FileName("bn", foldBatchNorm: true));
-        Assert.Equal("lenet-bn-unfolded.onnx", LeNetOnnxExporter.FileName("bn", foldBatchNorm: false));
+        // The key says what a reader can rely on: BatchNorm after an activation stays a node.
+        var model = OnnxExporter.BuildModel(Random("lenet-bn-after"), new OnnxExportOptions(), ExportTestConfig.Metadata("bn-after"));
+
+        Assert.Equal("false", OnnxExporter.ReadMetadata(model)[ModelMetadataKeys.BatchNormFolded]);
     }
+
+    [Fact]
+    public void Input_shape_metadata_comes_from_the_description()
+    {
+        var model = OnnxExporter.BuildModel(Random("conv3-bn"), new OnnxExportOptions(), ExportTestConfig.Metadata("bn"));
+
+        Assert.Equal("1x28x28", OnnxExporter.ReadMetadata(model)[ModelMetadataKeys.InputShape]);
+        Assert.Equal("conv3-bn", model.Graph.Name);
+    }
+
+    [Fact]
+    public void File_names_follow_the_network_name_and_folding()
+    {
+        Assert.Equal("lenet-bn.onnx", OnnxExporter.FileName(Networks.LeNetName("bn"), foldBatchNorm: true));
+        Assert.Equal("lenet-bn-unfolded.onnx", OnnxExporter.FileName(Networks.LeNetName("bn"), foldBatchNorm: false));
+    }
+
+    private static NetworkWeights Random(string name) => RandomWeights.For(FixtureNetworks.ByName(name), 4);
 }
