@@ -6,6 +6,7 @@ using System.CommandLine;
 using System.Globalization;
 using MnistBn.Training.Benchmarks;
 using MnistBn.Training.Loop;
+using MnistBn.Training.Model;
 using MnistBn.Training.Pipeline;
 
 namespace MnistBn.Training.Cli;
@@ -42,8 +43,11 @@ internal static class BenchTrainingCommand
             Console.WriteLine("warning: Debug build; benchmark with -c Release");
 #endif
             var threads = Trainer.TrainingThreads(config.Training);
+            var parallelism = KernelChoices.Of(config.Training) == KernelChoice.Reference
+                ? $"reference kernels, one unsplit batch, LibTorch on {threads} threads"
+                : $"fast kernels, batches split over {threads} threads (1 TorchSharp thread each)";
             Console.WriteLine($"{session.Train.Count} training images, batch {config.Training.BatchSize}, {config.Training.Optimizer}, " +
-                              $"batches split over {threads} threads (1 TorchSharp thread each), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+                              $"{parallelism}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             var output = Directory.CreateTempSubdirectory("mnistbn-bench-");
             try
             {

@@ -21,7 +21,9 @@ internal static class TrainCommand
             Description = "Continue each variant from its checkpoint (only training.epochs may differ from the checkpoint's config).",
         };
         var command = new Command("train", "Train LeNet with and without BatchNorm on MNIST; writes <training.output_directory>/<variant>/checkpoint.bin and history.json after every epoch. " +
-            "Holds a lock on each variant's directory while it runs: a second training into the same directory fails at once, naming the process that holds it.")
+            "Holds a lock on each variant's directory while it runs: a second training into the same directory fails at once, naming the process that holds it. " +
+            "--set training.kernels=reference trains on the plain, readable TorchSharp code (BatchNorm as the paper's Algorithm 1, optim.Adam, one unsplit batch) " +
+            "instead of the fast C# kernels it is pinned to; about 4 times slower, same accuracy.")
             .WithCommonOptions();
         command.Options.Add(Variant);
         command.Options.Add(resume);
