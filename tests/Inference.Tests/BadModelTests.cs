@@ -1,8 +1,8 @@
 // Each kind of bad model file is refused when the classifier is created, with the file's name.
 using Google.Protobuf;
 using MnistBn.Training.Evaluation;
+using MnistBn.Network.Onnx;
 using MnistBn.Shared;
-using MnistBn.Training.Export;
 
 namespace MnistBn.Inference.Tests;
 
@@ -18,7 +18,7 @@ public sealed class BadModelTests
     // The exporter's real model, with one tensor renamed everywhere it appears.
     private static byte[] RenamedTensor(string from, string to)
     {
-        var model = LeNetOnnxExporter.BuildModel(LeNetWeights.Random(3, batchNorm: false), new OnnxExportOptions(), OnnxExportMetadata.WithoutMetrics("{}"));
+        var model = OnnxExporter.BuildModel(FixtureModels.RandomLeNet(VariantNames.NoBatchNorm, seed: 3), new OnnxExportOptions(), OnnxExportMetadata.WithoutMetrics(VariantNames.NoBatchNorm, "{}"));
         foreach (var value in model.Graph.Input.Concat(model.Graph.Output).Where(v => v.Name == from))
             value.Name = to;
         foreach (var node in model.Graph.Node)
@@ -94,7 +94,7 @@ public sealed class BadModelTests
     [Fact]
     public void Model_with_a_wrong_input_shape_is_refused_with_both_shapes()
     {
-        var model = LeNetOnnxExporter.BuildModel(LeNetWeights.Random(3, batchNorm: false), new OnnxExportOptions(), OnnxExportMetadata.WithoutMetrics("{}"));
+        var model = OnnxExporter.BuildModel(FixtureModels.RandomLeNet(VariantNames.NoBatchNorm, seed: 3), new OnnxExportOptions(), OnnxExportMetadata.WithoutMetrics(VariantNames.NoBatchNorm, "{}"));
         var dims = model.Graph.Input.Single(v => v.Name == ModelContract.InputName).Type.TensorType.Shape.Dim;
         // Free height and width: ONNX Runtime loads it (a fixed 32×32 would already fail its shape
         // inference), so it is the contract check that must refuse it.
