@@ -1,20 +1,28 @@
-// Real ONNX LeNet files for the tests, written once per process by the project's own exporter from
+// Real ONNX LeNet files for the tests, written once per process by Shared/Network's exporter from
 // deterministic random weights (no training needed). One source file, linked into every test project
-// that needs model files (Inference, WebApp, Packaging, browser tests), each of which references Training
-// only for this.
-using MnistBn.Training.Export;
+// that needs model files (Inference, WebApp, Packaging, browser tests, Training's evaluation tests);
+// they reference the TorchSharp-free MnistBn.Network for it, so none of them but Training.Tests pulls
+// in LibTorch.
+using MnistBn.Network.Description;
+using MnistBn.Network.Onnx;
+using MnistBn.Network.Weights;
+using MnistBn.Shared;
 
 namespace MnistBn.TestFixtures;
 
 internal static class FixtureModels
 {
+    // pipeline.yaml's model.batch_norm (the study's LeNet); Shared.Configuration has no default constant.
+    // Only epsilon reaches the folded file; momentum is carried for the description's sake.
+    private static readonly BatchNormSettings StudyBatchNorm = new(Momentum: 0.01, Epsilon: 1e-3);
+
     private static readonly Lazy<string> Folder = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>LeNet with folded BatchNorm (bn variant).</summary>
-    public static string BatchNorm => Path.Combine(Folder.Value, LeNetOnnxExporter.FileName("bn", foldBatchNorm: true));
+    public static string BatchNorm => Path.Combine(Folder.Value, FileName(VariantNames.BatchNorm));
 
     /// <summary>LeNet without BatchNorm (nobn variant).</summary>
-    public static string NoBatchNorm => Path.Combine(Folder.Value, LeNetOnnxExporter.FileName("nobn", foldBatchNorm: true));
+    public static string NoBatchNorm => Path.Combine(Folder.Value, FileName(VariantNames.NoBatchNorm));
 
     /// <summary>A fresh temporary folder for one test's files.</summary>
     public static string TempFolder()
@@ -24,15 +32,19 @@ internal static class FixtureModels
         return path;
     }
 
+    /// <summary>The study's LeNet of <paramref name="variant"/> with random weights from <paramref name="seed"/>.</summary>
+    public static NetworkWeights RandomLeNet(string variant, int seed) =>
+        RandomWeights.For(Networks.LeNet(variant, StudyBatchNorm), seed);
+
+    private static string FileName(string variant) => OnnxExporter.FileName(Networks.LeNetName(variant), foldBatchNorm: true);
+
     private static string Create()
     {
         var folder = TempFolder();
-        var metadata = OnnxExportMetadata.WithoutMetrics("{}");
-        foreach (var batchNorm in new[] { true, false })
+        foreach (var (variant, seed) in new[] { (VariantNames.BatchNorm, 7), (VariantNames.NoBatchNorm, 11) })
         {
-            var weights = LeNetWeights.Random(seed: batchNorm ? 7 : 11, batchNorm);
-            var path = Path.Combine(folder, LeNetOnnxExporter.FileName(weights.Variant, foldBatchNorm: true));
-            LeNetOnnxExporter.Export(weights, path, new OnnxExportOptions(), metadata);
+            OnnxExporter.Export(RandomLeNet(variant, seed), Path.Combine(folder, FileName(variant)),
+                new OnnxExportOptions(), OnnxExportMetadata.WithoutMetrics(variant, "{}"));
         }
         return folder;
     }

@@ -1,8 +1,8 @@
 // cuda on this CPU-only build: with fallback allowed the model runs on the CPU and a warning is
 // logged; with fallback disallowed creation fails with a clear message. Both are decided by
-// DeviceResolver, because ML.NET's own fallback does not cover the CPU package (pinned below).
+// DeviceResolver, because ML.NET's own fallback does not cover the CPU package (pinned below). The
+// evaluator's case (Training's ModelEvaluator) is in Training.Tests' Evaluation/DeviceTests.
 using Microsoft.ML;
-using MnistBn.Training.Evaluation;
 using MnistBn.Inference.Pipeline;
 using MnistBn.TestSupport;
 
@@ -36,13 +36,6 @@ public sealed class DeviceTests
         Assert.Contains("device 'cuda:0' is not usable", error.Message);
         Assert.Contains("reference Microsoft.ML.OnnxRuntime.Gpu 1.31.0 instead of Microsoft.ML.OnnxRuntime", error.Message);
         Assert.Contains("set AllowCpuFallback = true", error.Message);
-    }
-
-    [Fact]
-    public void Evaluator_with_cuda_and_fallback_disallowed_throws_the_same_error()
-    {
-        var options = new DigitClassifierOptions { Device = "cuda", AllowCpuFallback = false };
-        Assert.Throws<DeviceUnavailableException>(() => ModelEvaluator.Create(FixtureModels.BatchNorm, options));
     }
 
     [Fact]

@@ -1,10 +1,9 @@
 // The public estimator (mlContext.Transforms.ScoreDigits) composed into a user's own pipeline: it
-// scores the test set exactly like DigitClassifier's pipeline, and a fitted model saved with
-// mlContext.Model.Save loads in another context and scores identically.
+// scores the test set exactly like DigitClassifier's pipeline (its batch path, PredictBatch), and a
+// fitted model saved with mlContext.Model.Save loads in another context and scores identically.
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
-using MnistBn.Training.Evaluation;
 using MnistBn.Shared;
 using MnistBn.Shared.Data;
 using MnistBn.TestSupport;
@@ -41,8 +40,10 @@ public sealed class EstimatorTests
     private static IEnumerable<UserRow> Rows(LabeledImages test)
     {
         for (var i = 0; i < Images; i++)
-            yield return new UserRow { Label = test.Labels[i], Photo = new GrayImage(28, 28, test.Image(i).ToArray()).ToMLImage() };
+            yield return new UserRow { Label = test.Labels[i], Photo = Digit(test, i).ToMLImage() };
     }
+
+    private static GrayImage Digit(LabeledImages test, int index) => new(ModelContract.Width, ModelContract.Height, test.Image(index).ToArray());
 
     private static List<ScoredRow> Score(MLContext ml, ITransformer model, LabeledImages test) =>
         [.. ml.Data.CreateEnumerable<ScoredRow>(model.Transform(ml.Data.LoadFromEnumerable(Rows(test))), reuseRowObject: false)];
@@ -59,13 +60,13 @@ public sealed class EstimatorTests
         var model = pipeline.Fit(data);
         var scored = Score(ml, model, test);
 
-        using var evaluator = ModelEvaluator.Create(StudyModel);
-        var reference = evaluator.Score(test.Take(Images));
-        var referenceAccuracy = EvaluationMetrics.Compute(test.Labels, reference).Accuracy;
+        using var classifier = DigitClassifier.Create(StudyModel);
+        var reference = classifier.PredictBatch([.. Enumerable.Range(0, Images).Select(i => Digit(test, i))]);
+        var referenceAccuracy = Enumerable.Range(0, Images).Count(i => reference[i].Digit == test.Labels[i]) / (double)Images;
         for (var i = 0; i < Images; i++)
         {
-            Assert.Equal(reference.ProbabilitiesOf(i).ToArray(), scored[i].Score);
-            Assert.Equal(ModelContract.ClassLabels[reference.PredictedClass(i)], scored[i].PredictedLabel);
+            Assert.Equal(reference[i].Probabilities.ToArray(), scored[i].Score);
+            Assert.Equal(ModelContract.ClassLabels[reference[i].Digit], scored[i].PredictedLabel);
         }
         var accuracy = scored.Count(r => r.PredictedLabel == ((int)r.Label).ToString()) / (double)Images;
         Assert.Equal(referenceAccuracy, accuracy);

@@ -1,11 +1,12 @@
 // Batch evaluation on real MNIST test images: the metrics are internally consistent, equal those
 // computed from direct ONNX Runtime scores, and a folder run skips bad files and goes on.
-using MnistBn.Training.Evaluation;
+using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.TestSupport;
+using MnistBn.Training.Evaluation;
 using SkiaSharp;
 
-namespace MnistBn.Inference.Tests;
+namespace MnistBn.Training.Tests.Evaluation;
 
 public sealed class EvaluatorTests
 {

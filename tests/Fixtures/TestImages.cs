@@ -1,10 +1,11 @@
 // Writes the image files the tests feed in: PNGs of real MNIST digits (gray and colour, any size)
-// and deliberately broken files (truncated, text, absurd header sizes).
+// and deliberately broken files (truncated, text, absurd header sizes). Linked into the classifier's
+// tests (Inference.Tests) and the folder evaluation's (Training.Tests).
 using System.Buffers.Binary;
 using MnistBn.Shared;
 using SkiaSharp;
 
-namespace MnistBn.Inference.Tests;
+namespace MnistBn.TestFixtures;
 
 internal static class TestImages
 {

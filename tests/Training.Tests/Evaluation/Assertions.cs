@@ -1,5 +1,7 @@
-// Comparisons the tests share: two sets of probabilities agree element-wise and in argmax.
-namespace MnistBn.Inference.Tests;
+// Comparisons the evaluation tests share: two sets of probabilities agree element-wise and in argmax.
+using MnistBn.Inference;
+
+namespace MnistBn.Training.Tests.Evaluation;
 
 internal static class Assertions
 {

@@ -1,10 +1,10 @@
 // The ML.NET pipeline (per-image engine and batch Transform) must score exactly like plain ONNX
-// Runtime on the same model and the same real MNIST test images.
-using MnistBn.Training.Evaluation;
-using MnistBn.Shared;
+// Runtime (Training's DirectOnnxScorer) on the same model and the same real MNIST test images.
+using MnistBn.Inference;
 using MnistBn.TestSupport;
+using MnistBn.Training.Evaluation;
 
-namespace MnistBn.Inference.Tests;
+namespace MnistBn.Training.Tests.Evaluation;
 
 public sealed class PipelineEquivalenceTests
 {
@@ -58,17 +58,5 @@ public sealed class PipelineEquivalenceTests
         var b = many.Score(test.Pixels);
         for (var i = 0; i < a.Probabilities.Length; i++)
             Assert.True(Math.Abs(a.Probabilities[i] - b.Probabilities[i]) <= 1e-6);
-    }
-
-    [Fact]
-    public void Pixel_scaling_matches_the_contract_plain_and_inverted()
-    {
-        var (offset, scale) = Pipeline.DigitPipeline.PixelScaling(invert: false);
-        var (invOffset, invScale) = Pipeline.DigitPipeline.PixelScaling(invert: true);
-        for (var p = 0; p <= 255; p++)
-        {
-            Assert.Equal(ModelContract.ScalePixel((byte)p), (p - offset) * scale);
-            Assert.Equal(ModelContract.ScalePixel((byte)(255 - p)), (p - invOffset) * invScale);
-        }
     }
 }

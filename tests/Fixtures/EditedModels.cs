@@ -1,0 +1,33 @@
+// The exporter's real LeNet with one deliberate defect, for the bad-model tests of the classifier
+// (Inference.Tests) and of the evaluator (Training.Tests): a model that is valid but for that defect,
+// so a refusal can only be for it.
+using Google.Protobuf;
+using MnistBn.Network.Onnx;
+using MnistBn.Shared;
+using Onnx;
+
+namespace MnistBn.TestFixtures;
+
+internal static class EditedModels
+{
+    /// <summary>A valid nobn LeNet (random weights, seed 3) as a protobuf message, to be edited.</summary>
+    public static ModelProto LeNet() =>
+        OnnxExporter.BuildModel(FixtureModels.RandomLeNet(VariantNames.NoBatchNorm, seed: 3), new OnnxExportOptions(),
+            OnnxExportMetadata.WithoutMetrics(VariantNames.NoBatchNorm, "{}"));
+
+    /// <summary><see cref="LeNet"/> with tensor <paramref name="from"/> renamed everywhere it appears, serialised.</summary>
+    public static byte[] RenamedTensor(string from, string to)
+    {
+        var model = LeNet();
+        foreach (var value in model.Graph.Input.Concat(model.Graph.Output).Where(v => v.Name == from))
+            value.Name = to;
+        foreach (var node in model.Graph.Node)
+        {
+            for (var i = 0; i < node.Input.Count; i++)
+                if (node.Input[i] == from) node.Input[i] = to;
+            for (var i = 0; i < node.Output.Count; i++)
+                if (node.Output[i] == from) node.Output[i] = to;
+        }
+        return model.ToByteArray();
+    }
+}

@@ -1,0 +1,24 @@
+// A bad model file is refused when the evaluator is created, as when the classifier is (the
+// classifier's cases are in Inference.Tests' BadModelTests).
+using MnistBn.Shared;
+using MnistBn.Training.Evaluation;
+
+namespace MnistBn.Training.Tests.Evaluation;
+
+public sealed class BadModelTests
+{
+    private static string WriteModel(string name, byte[] content)
+    {
+        var path = Path.Combine(FixtureModels.TempFolder(), name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    [Fact]
+    public void Model_without_the_probabilities_output_is_refused()
+    {
+        var path = WriteModel("wrong-output.onnx", EditedModels.RenamedTensor(ModelContract.ProbabilitiesName, "softmax_out"));
+        var error = Assert.Throws<InvalidDataException>(() => ModelEvaluator.Create(path));
+        Assert.Contains($"no output tensor named '{ModelContract.ProbabilitiesName}'", error.Message);
+    }
+}
