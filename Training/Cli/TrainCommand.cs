@@ -23,7 +23,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train LeNet with and without BatchNorm on MNIST; writes <training.output_directory>/<variant>/checkpoint.bin and history.json after every epoch. " +
             "Holds a lock on each variant's directory while it runs: a second training into the same directory fails at once, naming the process that holds it. " +
             "--set training.kernels=reference trains on the plain, readable TorchSharp code (BatchNorm as the paper's Algorithm 1, optim.Adam, one unsplit batch) " +
-            "instead of the fast C# kernels it is pinned to; about 4 times slower, same accuracy.")
+            "instead of the fast C# kernels it is pinned to: 2–4 times slower, the same accuracy within run-to-run noise.")
             .WithCommonOptions();
         command.Options.Add(Variant);
         command.Options.Add(resume);

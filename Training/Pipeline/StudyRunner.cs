@@ -20,7 +20,7 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
 {
     // Bump a stage's version when its code changes what it produces, so old stamps go stale.
     private const string TrainStage = "train-v4"; // v2: BN and pooling as autograd functions, lr decay; v3: C# kernels, SinglePassAdam; v4: batches split over threads, conv2 backward in C#
-    private const string ExportStage = "export-v1";
+    private const string ExportStage = "export-v2"; // v2: the general exporter of Shared/Network (doc string, folding through BatchNormAffine)
     private const string EvaluateStage = "evaluate-v2"; // v2: metrics.json records the model path relative to the repository
     private const int GridImages = 100;
 
