@@ -145,6 +145,22 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Training_kernels_default_to_fast_and_accept_reference()
+    {
+        Assert.Equal(TrainingConfig.FastKernels, PipelineConfigLoader.Parse(RepositoryYaml, File).Training.Kernels);
+        Assert.Equal(TrainingConfig.ReferenceKernels, PipelineConfigLoader.Parse(RepositoryYaml, File, ["training.kernels=reference"]).Training.Kernels);
+        var withoutKey = string.Join('\n', RepositoryYaml.Split('\n').Where(line => !line.StartsWith("  kernels:", StringComparison.Ordinal)));
+        Assert.Equal(TrainingConfig.FastKernels, PipelineConfigLoader.Parse(withoutKey, File).Training.Kernels);
+    }
+
+    [Fact]
+    public void Unknown_training_kernels_are_refused_naming_the_choices()
+    {
+        var error = Fails(RepositoryYaml, "training.kernels=slow");
+        Assert.Equal("--set training.kernels=slow: 'training.kernels': expected one of fast, reference, got 'slow'", error.Message);
+    }
+
+    [Fact]
     public void Set_override_with_malformed_yaml_names_the_override()
     {
         var error = Fails(RepositoryYaml, "model.variants=[bn");
