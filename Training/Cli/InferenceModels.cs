@@ -2,6 +2,7 @@
 // lenet-<variant>.onnx files in export.directory (all variants, or the preferred one).
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
+using MnistBn.Training.Pipeline;
 
 namespace MnistBn.Training.Cli;
 
@@ -9,7 +10,7 @@ internal static class InferenceModels
 {
     /// <summary>The exported (BatchNorm-folded) model of <paramref name="variant"/>.</summary>
     public static string Exported(PipelineConfig config, string root, string variant) =>
-        Path.Combine(RepositoryPaths.Resolve(root, config.Export.Directory), $"lenet-{variant}.onnx");
+        new StudyPaths(config, root).Model(variant);
 
     /// <summary>
     /// The models to use: explicit paths if any; with <paramref name="all"/> every variant in

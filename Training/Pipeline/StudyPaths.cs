@@ -27,10 +27,10 @@ internal sealed record StudyPaths(PipelineConfig Config, string Root)
     public string Model(string variant) => Path.Combine(ModelsDirectory, OnnxExporter.FileName(Networks.LeNetName(variant), foldBatchNorm: true));
 
     /// <summary>The training history published beside the model.</summary>
-    public string PublishedHistory(string variant) => Path.Combine(ModelsDirectory, $"lenet-{variant}.history.json");
+    public string PublishedHistory(string variant) => Path.Combine(ModelsDirectory, $"{Networks.LeNetName(variant)}.history.json");
 
     /// <summary>Eager and ONNX/ML.NET test metrics published beside the model.</summary>
-    public string Metrics(string variant) => Path.Combine(ModelsDirectory, $"lenet-{variant}.metrics.json");
+    public string Metrics(string variant) => Path.Combine(ModelsDirectory, $"{Networks.LeNetName(variant)}.metrics.json");
 
     public string MisclassifiedGrid(string variant) => Path.Combine(ReportDirectory, $"misclassified-{variant}.png");
 }

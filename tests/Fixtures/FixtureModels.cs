@@ -32,6 +32,14 @@ internal static class FixtureModels
         return path;
     }
 
+    /// <summary>Writes <paramref name="content"/> as <paramref name="name"/> in a fresh <see cref="TempFolder"/>; returns its path.</summary>
+    public static string WriteTempFile(string name, byte[] content)
+    {
+        var path = Path.Combine(TempFolder(), name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
     /// <summary>The study's LeNet of <paramref name="variant"/> with random weights from <paramref name="seed"/>.</summary>
     public static NetworkWeights RandomLeNet(string variant, int seed) =>
         RandomWeights.For(Networks.LeNet(variant, StudyBatchNorm), seed);

@@ -7,13 +7,6 @@ public sealed class BadImageInputTests(ClassifierFixture fixture) : IClassFixtur
 {
     private DigitClassifier Classifier => fixture.Classifier;
 
-    private static string WriteFile(string name, byte[] content)
-    {
-        var path = Path.Combine(FixtureModels.TempFolder(), name);
-        File.WriteAllBytes(path, content);
-        return path;
-    }
-
     [Fact]
     public void Missing_image_file_throws_file_not_found_naming_it()
     {
@@ -25,7 +18,7 @@ public sealed class BadImageInputTests(ClassifierFixture fixture) : IClassFixtur
     [Fact]
     public void Empty_image_file_is_refused_naming_it()
     {
-        var path = WriteFile("empty.png", []);
+        var path = FixtureModels.WriteTempFile("empty.png", []);
         var error = Assert.Throws<InvalidDataException>(() => Classifier.PredictFile(path));
         Assert.Contains(path, error.Message);
         Assert.Contains("empty", error.Message);
@@ -34,7 +27,7 @@ public sealed class BadImageInputTests(ClassifierFixture fixture) : IClassFixtur
     [Fact]
     public void Text_file_is_refused_as_not_an_image()
     {
-        var path = WriteFile("notes.png", "this is not a picture of a digit\n"u8.ToArray());
+        var path = FixtureModels.WriteTempFile("notes.png", "this is not a picture of a digit\n"u8.ToArray());
         var error = Assert.Throws<InvalidDataException>(() => Classifier.PredictFile(path));
         Assert.Contains(path, error.Message);
         Assert.Contains("not a recognised image", error.Message);
@@ -45,7 +38,7 @@ public sealed class BadImageInputTests(ClassifierFixture fixture) : IClassFixtur
     {
         var test = await MnistTestData.TestSetAsync();
         var png = TestImages.GrayPng(test.Image(0));
-        var path = WriteFile("truncated.png", png[..(png.Length * 2 / 3)]);
+        var path = FixtureModels.WriteTempFile("truncated.png", png[..(png.Length * 2 / 3)]);
         var error = Assert.Throws<InvalidDataException>(() => Classifier.PredictFile(path));
         Assert.Contains(path, error.Message);
         Assert.Contains("truncated or corrupt", error.Message);

@@ -7,13 +7,6 @@ namespace MnistBn.Inference.Tests;
 
 public sealed class BadModelTests
 {
-    private static string WriteModel(string name, byte[] content)
-    {
-        var path = Path.Combine(FixtureModels.TempFolder(), name);
-        File.WriteAllBytes(path, content);
-        return path;
-    }
-
     [Fact]
     public void Missing_model_file_throws_file_not_found_naming_it()
     {
@@ -33,7 +26,7 @@ public sealed class BadModelTests
     [Fact]
     public void Empty_model_file_is_refused()
     {
-        var path = WriteModel("empty.onnx", []);
+        var path = FixtureModels.WriteTempFile("empty.onnx", []);
         var error = Assert.Throws<InvalidDataException>(() => DigitClassifier.Create(path));
         Assert.Contains(path, error.Message);
         Assert.Contains("empty", error.Message);
@@ -42,7 +35,7 @@ public sealed class BadModelTests
     [Fact]
     public void Text_file_as_model_is_refused_as_not_onnx()
     {
-        var path = WriteModel("readme.onnx", "definitely not protobuf"u8.ToArray());
+        var path = FixtureModels.WriteTempFile("readme.onnx", "definitely not protobuf"u8.ToArray());
         var error = Assert.Throws<InvalidDataException>(() => DigitClassifier.Create(path));
         Assert.Contains(path, error.Message);
         Assert.Contains("not a valid ONNX model", error.Message);
@@ -52,7 +45,7 @@ public sealed class BadModelTests
     public void Truncated_model_file_is_refused_as_not_onnx()
     {
         var bytes = File.ReadAllBytes(FixtureModels.BatchNorm);
-        var path = WriteModel("half.onnx", bytes[..(bytes.Length / 2)]);
+        var path = FixtureModels.WriteTempFile("half.onnx", bytes[..(bytes.Length / 2)]);
         var error = Assert.Throws<InvalidDataException>(() => DigitClassifier.Create(path));
         Assert.Contains(path, error.Message);
     }
@@ -60,7 +53,7 @@ public sealed class BadModelTests
     [Fact]
     public void Model_with_a_wrong_input_name_is_refused_naming_the_contract_tensor()
     {
-        var path = WriteModel("wrong-input.onnx", EditedModels.RenamedTensor(ModelContract.InputName, "pixels"));
+        var path = FixtureModels.WriteTempFile("wrong-input.onnx", EditedModels.RenamedTensor(ModelContract.InputName, "pixels"));
         var error = Assert.Throws<InvalidDataException>(() => DigitClassifier.Create(path));
         Assert.Contains(path, error.Message);
         Assert.Contains($"no input tensor named '{ModelContract.InputName}'", error.Message);
@@ -75,7 +68,7 @@ public sealed class BadModelTests
         // inference), so it is the contract check that must refuse it.
         dims[2].DimParam = "height";
         dims[3].DimParam = "width";
-        var path = WriteModel("wrong-shape.onnx", model.ToByteArray());
+        var path = FixtureModels.WriteTempFile("wrong-shape.onnx", model.ToByteArray());
         var error = Assert.Throws<InvalidDataException>(() => DigitClassifier.Create(path));
         Assert.Contains(path, error.Message);
         Assert.Contains("does not match the model contract", error.Message);

@@ -224,13 +224,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
         Assert.Contains("out of step", error.Message);
     }
 
-    private static NetworkModule Model(string variant)
-    {
-        manual_seed(17);
-        var model = TestNetworks.LeNet(variant, BatchNorm);
-        model.train();
-        return model;
-    }
+    private static NetworkModule Model(string variant) => TestNetworks.SeededLeNet(variant, BatchNorm);
 
     private (double LossSum, long Correct) Step(NetworkModule model, int shards, Tensor indices, Tensor? draws)
     {

@@ -12,6 +12,15 @@ internal static class TestNetworks
     public static NetworkModule LeNet(string variant, BatchNormConfig batchNorm, KernelChoice kernels = KernelChoice.Fast) =>
         new(Networks.LeNet(variant, new BatchNormSettings(batchNorm.Momentum, batchNorm.Epsilon)), kernels);
 
+    /// <summary>The study's LeNet <paramref name="variant"/> initialised after torch.manual_seed(<paramref name="seed"/>), in training mode.</summary>
+    public static NetworkModule SeededLeNet(string variant, BatchNormConfig batchNorm, int seed = 17)
+    {
+        TorchSharp.torch.manual_seed(seed);
+        var model = LeNet(variant, batchNorm);
+        model.train();
+        return model;
+    }
+
     /// <summary>The paper's MLP <paramref name="variant"/>, freshly initialised.</summary>
     public static NetworkModule Mlp(string variant, BatchNormConfig batchNorm, KernelChoice kernels = KernelChoice.Fast) =>
         new(Networks.PaperMlp(variant, new BatchNormSettings(batchNorm.Momentum, batchNorm.Epsilon)), kernels);

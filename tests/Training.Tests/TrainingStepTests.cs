@@ -142,11 +142,5 @@ public sealed class TrainingStepTests(TrainingFixture data) : IClassFixture<Trai
             Assert.True(a.RunningVar.eq(b.RunningVar).all().item<bool>(), "running variance differs");
     }
 
-    private static NetworkModule Model(string variant)
-    {
-        manual_seed(17);
-        var model = TestNetworks.LeNet(variant, BatchNorm);
-        model.train();
-        return model;
-    }
+    private static NetworkModule Model(string variant) => TestNetworks.SeededLeNet(variant, BatchNorm);
 }

@@ -7,17 +7,10 @@ namespace MnistBn.Training.Tests.Evaluation;
 
 public sealed class BadModelTests
 {
-    private static string WriteModel(string name, byte[] content)
-    {
-        var path = Path.Combine(FixtureModels.TempFolder(), name);
-        File.WriteAllBytes(path, content);
-        return path;
-    }
-
     [Fact]
     public void Model_without_the_probabilities_output_is_refused()
     {
-        var path = WriteModel("wrong-output.onnx", EditedModels.RenamedTensor(ModelContract.ProbabilitiesName, "softmax_out"));
+        var path = FixtureModels.WriteTempFile("wrong-output.onnx", EditedModels.RenamedTensor(ModelContract.ProbabilitiesName, "softmax_out"));
         var error = Assert.Throws<InvalidDataException>(() => ModelEvaluator.Create(path));
         Assert.Contains($"no output tensor named '{ModelContract.ProbabilitiesName}'", error.Message);
     }
