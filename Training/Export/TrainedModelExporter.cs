@@ -1,9 +1,11 @@
 // The export step of the pipeline: a trained LeNet → lenet-<variant>.onnx (BatchNorm folded) in
 // export.directory, plus lenet-<variant>-unfolded.onnx when pipeline.yaml (fold_batch_norm: false)
 // or the caller asks for the unfolded graph too. Used by `mnistbn export` and after training. The
-// export itself is Shared/Network's OnnxExporter; this file only reads the module (ModuleWeights)
-// and says where the files go.
+// export itself is the exporter package's one call, module.ExportOnnx, on the module's plain
+// Sequential view, exactly as a TorchSharp user's model exports; this file adds the study's options
+// (StudyExport) and says where the files go.
 using MnistBn.Network.Onnx;
+using MnistBn.OnnxExport.TorchSharp;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Loop;
@@ -60,18 +62,31 @@ public static class TrainedModelExporter
         IReadOnlyDictionary<string, double> testMetrics,
         bool alsoUnfolded = false)
     {
-        var weights = ModuleWeights.Read(model, model.Description);
+        RequireTrackedStatistics(model);
         var directory = RepositoryPaths.Resolve(repositoryRoot, config.Export.Directory);
         // The data set is the one that trained the model (its checkpoint's config), not today's.
         var trainedOn = PipelineConfigJson.Deserialize(trainingConfigJson).Data;
         var metadata = new OnnxExportMetadata(variant, trainingConfigJson, testMetrics) { Dataset = trainedOn.Name, ClassLabels = trainedOn.ClassLabels };
+        var inputShape = model.Description.InputShape.Select(d => (long)d).ToArray();
+        // Not disposed: the view shares (and would dispose) the model's own conv, linear and BatchNorm modules.
+        var view = model.ExportView();
         var written = new List<string>();
         // The folded graph is the deliverable; the unfolded one exists to verify the folding.
         foreach (var fold in alsoUnfolded || !config.Export.FoldBatchNorm ? new[] { true, false } : [true])
         {
-            var path = Path.Combine(directory, OnnxExporter.FileName(model.Description.Name, fold));
-            written.Add(OnnxExporter.Export(weights, path, new OnnxExportOptions(config.Export.Opset, fold), metadata));
+            var path = Path.Combine(directory, StudyExport.FileName(model.Description.Name, fold));
+            var options = StudyExport.Options(new StudyExportSettings(config.Export.Opset, fold), metadata) with { GraphName = model.Description.Name };
+            written.Add(view.ExportOnnx(path, inputShape, options));
         }
         return written;
+    }
+
+    // Running statistics that never moved (mean 0, variance 1) would export a BatchNorm that does nothing.
+    internal static void RequireTrackedStatistics(NetworkModule model)
+    {
+        var untrained = model.BatchNorms.FirstOrDefault(norm => norm.NumBatchesTracked.item<long>() == 0);
+        if (untrained is not null)
+            throw new InvalidDataException(
+                $"Cannot export {model.Description.Name}: {untrained.GetName()} has never tracked statistics (num_batches_tracked = 0); train the model (or load a trained checkpoint) before exporting");
     }
 }

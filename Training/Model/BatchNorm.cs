@@ -9,7 +9,8 @@
 //   round, so Keras's momentum 0.99 is momentum 0.01 here.
 // - The running variance accumulates the UNBIASED batch variance (count/(count−1) correction), as
 //   PyTorch does; eval mode and the ONNX export normalise with it.
-using MnistBn.Network.Weights;
+using MnistBn.OnnxExport.TorchSharp;
+using MnistBn.OnnxExport.Weights;
 using MnistBn.Training.Model.Kernels;
 using MnistBn.Training.DataParallel;
 using TorchSharp;
@@ -19,7 +20,7 @@ using static TorchSharp.torch;
 namespace MnistBn.Training.Model;
 
 /// <summary>Per-channel batch normalisation with learnable scale γ (<c>weight</c>) and shift β (<c>bias</c>).</summary>
-public abstract class BatchNorm : nn.Module<Tensor, Tensor>
+public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
 {
     // Field names are the state_dict keys (RegisterComponents uses them): weight, bias,
     // running_mean, running_var, num_batches_tracked — the same keys as PyTorch's layers.
@@ -75,6 +76,11 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>
 
     /// <summary>How many training batches have updated the running statistics.</summary>
     public Tensor NumBatchesTracked => num_batches_tracked;
+
+    // What ONNX export reads (MnistBn.OnnxExport.TorchSharp): eval mode's γ, β, running statistics and ε.
+    Tensor? IBatchNormModule.Weight => weight;
+
+    Tensor? IBatchNormModule.Bias => bias;
 
     /// <summary>The implementation training mode runs on.</summary>
     public KernelChoice Kernels { get; }

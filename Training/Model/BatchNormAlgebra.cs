@@ -4,7 +4,7 @@
 //   backward: dβ = Σ dy, dγ = r·Σ dy·(x − μ), dx = a·dy + b·(x − μ) + k
 //             with a = γr, b = −γr²·dγ/m, k = −a·dβ/m   (Ioffe & Szegedy §3, rearranged)
 // Scalars are computed in double and stored as float for the kernels.
-using MnistBn.Network.Weights;
+using MnistBn.OnnxExport.Weights;
 using MnistBn.Training.Model.Kernels;
 using MnistBn.Training.DataParallel;
 using static TorchSharp.torch;

@@ -75,6 +75,28 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>, IPreActivationPro
         return x;
     }
 
+    /// <summary>
+    /// The same network as a plain nn.Sequential of modules named as the layers (conv1, bn1, relu1, …): the
+    /// conv, linear and BatchNorm modules are this module's own (shared, not copied), the parameterless
+    /// layers are TorchSharp's nn.ReLU, nn.Sigmoid, nn.MaxPool2d and nn.Flatten. It computes what this
+    /// module computes in eval mode; ONNX export traces it like any user's Sequential.
+    /// </summary>
+    public nn.Module<Tensor, Tensor> ExportView()
+    {
+        var children = named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
+        var modules = Description.Layers.Select(layer => (layer.Name, layer switch
+        {
+            ActivationLayer { Function: ActivationFunction.Relu } => nn.ReLU(),
+            ActivationLayer { Function: ActivationFunction.Sigmoid } => nn.Sigmoid(),
+            MaxPoolLayer p => nn.MaxPool2d(p.Kernel, p.Stride),
+            FlattenLayer => nn.Flatten(),
+            _ => (nn.Module<Tensor, Tensor>)children[layer.Name],
+        })).ToArray();
+        var view = nn.Sequential(modules);
+        view.train(training);
+        return view;
+    }
+
     /// <inheritdoc/>
     public int HiddenLayerCount => Description.HiddenActivations.Count;
 

@@ -24,7 +24,7 @@ internal sealed record StudyPaths(PipelineConfig Config, string Root)
 
     public string Stamp(string variant, string stage) => Path.Combine(VariantRuns(variant), $"{stage}.stamp.json");
 
-    public string Model(string variant) => Path.Combine(ModelsDirectory, OnnxExporter.FileName(Networks.LeNetName(variant), foldBatchNorm: true));
+    public string Model(string variant) => Path.Combine(ModelsDirectory, StudyExport.FileName(Networks.LeNetName(variant), foldBatchNorm: true));
 
     /// <summary>The training history published beside the model.</summary>
     public string PublishedHistory(string variant) => Path.Combine(ModelsDirectory, $"{Networks.LeNetName(variant)}.history.json");

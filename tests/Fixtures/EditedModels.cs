@@ -12,7 +12,7 @@ internal static class EditedModels
 {
     /// <summary>A valid nobn LeNet (random weights, seed 3) as a protobuf message, to be edited.</summary>
     public static ModelProto LeNet() =>
-        OnnxExporter.BuildModel(FixtureModels.RandomLeNet(VariantNames.NoBatchNorm, seed: 3), new OnnxExportOptions(),
+        OnnxExporter.BuildModel(FixtureModels.RandomLeNet(VariantNames.NoBatchNorm, seed: 3), new StudyExportSettings(),
             OnnxExportMetadata.WithoutMetrics(VariantNames.NoBatchNorm, "{}"));
 
     /// <summary><see cref="LeNet"/> with tensor <paramref name="from"/> renamed everywhere it appears, serialised.</summary>

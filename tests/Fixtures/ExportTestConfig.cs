@@ -20,5 +20,5 @@ internal static class ExportTestConfig
 
     public static byte[] ModelBytes(NetworkWeights weights, bool fold) =>
         Google.Protobuf.MessageExtensions.ToByteArray(
-            OnnxExporter.BuildModel(weights, new OnnxExportOptions(FoldBatchNorm: fold), Metadata(FixtureNetworks.VariantOf(weights.Description))));
+            OnnxExporter.BuildModel(weights, new StudyExportSettings(FoldBatchNorm: fold), Metadata(FixtureNetworks.VariantOf(weights.Description))));
 }

@@ -44,7 +44,7 @@ internal static class FixtureModels
     public static NetworkWeights RandomLeNet(string variant, int seed) =>
         RandomWeights.For(Networks.LeNet(variant, StudyBatchNorm), seed);
 
-    private static string FileName(string variant) => OnnxExporter.FileName(Networks.LeNetName(variant), foldBatchNorm: true);
+    private static string FileName(string variant) => StudyExport.FileName(Networks.LeNetName(variant), foldBatchNorm: true);
 
     private static string Create()
     {
@@ -52,7 +52,7 @@ internal static class FixtureModels
         foreach (var (variant, seed) in new[] { (VariantNames.BatchNorm, 7), (VariantNames.NoBatchNorm, 11) })
         {
             OnnxExporter.Export(RandomLeNet(variant, seed), Path.Combine(folder, FileName(variant)),
-                new OnnxExportOptions(), OnnxExportMetadata.WithoutMetrics(variant, "{}"));
+                new StudyExportSettings(), OnnxExportMetadata.WithoutMetrics(variant, "{}"));
         }
         return folder;
     }

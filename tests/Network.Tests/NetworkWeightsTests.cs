@@ -1,5 +1,6 @@
 // NetworkWeights validation and RandomWeights: each misfit is its own case, and the message names
 // the network, the layer and the problem.
+using MnistBn.OnnxExport.Weights;
 using MnistBn.Network.Description;
 using MnistBn.Network.Weights;
 

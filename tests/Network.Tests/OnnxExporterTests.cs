@@ -1,4 +1,7 @@
 // Writing model files: metadata round trip through ONNX Runtime, atomic writes, and bad targets.
+using MnistBn.OnnxExport;
+using MnistBn.OnnxExport.Onnx;
+using MnistBn.OnnxExport.Weights;
 using System.Text.Json;
 using MnistBn.Shared;
 using MnistBn.Network.Description;
@@ -19,7 +22,7 @@ public sealed class OnnxExporterTests : IDisposable
     {
         var metrics = new Dictionary<string, double> { ["accuracy"] = 0.9908, ["loss"] = 0.0307 };
         var path = OnnxExporter.Export(Random("lenet-bn"), Path.Combine(_directory, "m.onnx"),
-            new OnnxExportOptions(), ExportTestConfig.Metadata("bn", metrics));
+            new StudyExportSettings(), ExportTestConfig.Metadata("bn", metrics));
 
         using var runner = new OnnxRunner(path);
         var map = runner.CustomMetadata;
@@ -34,24 +37,24 @@ public sealed class OnnxExporterTests : IDisposable
         Assert.Equal(metrics, JsonSerializer.Deserialize<Dictionary<string, double>>(map[ModelMetadataKeys.TestMetrics]));
 
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        Assert.Equal(OnnxExporter.ProducerName, model.ProducerName);
+        Assert.Equal(StudyExport.ProducerName, model.ProducerName);
         Assert.False(string.IsNullOrEmpty(model.ProducerVersion));
     }
 
     [Fact]
     public void Unfolded_export_records_bn_folded_false()
     {
-        var model = OnnxExporter.BuildModel(Random("lenet-bn"), new OnnxExportOptions(FoldBatchNorm: false), ExportTestConfig.Metadata("bn"));
+        var model = OnnxExporter.BuildModel(Random("lenet-bn"), new StudyExportSettings(FoldBatchNorm: false), ExportTestConfig.Metadata("bn"));
 
-        Assert.Equal("false", OnnxExporter.ReadMetadata(model)[ModelMetadataKeys.BatchNormFolded]);
+        Assert.Equal("false", OnnxModelWriter.ReadMetadata(model)[ModelMetadataKeys.BatchNormFolded]);
     }
 
     [Fact]
     public void Export_creates_missing_parent_directories_and_leaves_no_temp_file()
     {
-        var path = Path.Combine(_directory, "a", "b", OnnxExporter.FileName("lenet-nobn", foldBatchNorm: true));
+        var path = Path.Combine(_directory, "a", "b", StudyExport.FileName("lenet-nobn", foldBatchNorm: true));
 
-        OnnxExporter.Export(Random("lenet-nobn"), path, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn"));
+        OnnxExporter.Export(Random("lenet-nobn"), path, new StudyExportSettings(), ExportTestConfig.Metadata("nobn"));
 
         Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
         Assert.Empty(OnnxStructureCheck.Problems(ModelProto.Parser.ParseFrom(File.ReadAllBytes(path))));
@@ -63,9 +66,9 @@ public sealed class OnnxExporterTests : IDisposable
         var path = Path.Combine(_directory, "m.onnx");
         File.WriteAllText(path, "old");
 
-        OnnxExporter.Export(Random("lenet-nobn"), path, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn"));
+        OnnxExporter.Export(Random("lenet-nobn"), path, new StudyExportSettings(), ExportTestConfig.Metadata("nobn"));
 
-        Assert.Equal("nobn", OnnxExporter.ReadMetadata(ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)))[ModelMetadataKeys.Variant]);
+        Assert.Equal("nobn", OnnxModelWriter.ReadMetadata(ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)))[ModelMetadataKeys.Variant]);
         Assert.Single(Directory.GetFiles(_directory));
     }
 
@@ -80,7 +83,7 @@ public sealed class OnnxExporterTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => OnnxExporter.Export(
             new NetworkWeights(network, layers, new Dictionary<string, BatchNormStatistics>()),
-            path, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn")));
+            path, new StudyExportSettings(), ExportTestConfig.Metadata("nobn")));
 
         Assert.Contains("fc1.weight has shape [120, 256], expected [120, 400]", error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(_directory));
@@ -92,7 +95,7 @@ public sealed class OnnxExporterTests : IDisposable
         var target = Directory.CreateDirectory(Path.Combine(_directory, "model.onnx")).FullName;
 
         var error = Assert.Throws<IOException>(() =>
-            OnnxExporter.Export(Random("lenet-nobn"), target, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn")));
+            OnnxExporter.Export(Random("lenet-nobn"), target, new StudyExportSettings(), ExportTestConfig.Metadata("nobn")));
 
         Assert.Contains($"'{target}': it is a directory", error.Message);
         Assert.Equal([target], Directory.GetFileSystemEntries(_directory));
@@ -109,7 +112,7 @@ public sealed class OnnxExporterTests : IDisposable
         var target = Path.Combine(blocker, "model.onnx");
 
         var error = Assert.ThrowsAny<IOException>(() =>
-            OnnxExporter.Export(Random("lenet-nobn"), target, new OnnxExportOptions(), ExportTestConfig.Metadata("nobn")));
+            OnnxExporter.Export(Random("lenet-nobn"), target, new StudyExportSettings(), ExportTestConfig.Metadata("nobn")));
 
         Assert.Contains($"Cannot write ONNX model to '{target}'", error.Message);
         Assert.Equal([blocker], Directory.GetFileSystemEntries(_directory));
@@ -120,25 +123,25 @@ public sealed class OnnxExporterTests : IDisposable
     public void Bn_after_export_records_bn_folded_false_even_when_folding()
     {
         // The key says what a reader can rely on: BatchNorm after an activation stays a node.
-        var model = OnnxExporter.BuildModel(Random("lenet-bn-after"), new OnnxExportOptions(), ExportTestConfig.Metadata("bn-after"));
+        var model = OnnxExporter.BuildModel(Random("lenet-bn-after"), new StudyExportSettings(), ExportTestConfig.Metadata("bn-after"));
 
-        Assert.Equal("false", OnnxExporter.ReadMetadata(model)[ModelMetadataKeys.BatchNormFolded]);
+        Assert.Equal("false", OnnxModelWriter.ReadMetadata(model)[ModelMetadataKeys.BatchNormFolded]);
     }
 
     [Fact]
     public void Input_shape_metadata_comes_from_the_description()
     {
-        var model = OnnxExporter.BuildModel(Random("conv3-bn"), new OnnxExportOptions(), ExportTestConfig.Metadata("bn"));
+        var model = OnnxExporter.BuildModel(Random("conv3-bn"), new StudyExportSettings(), ExportTestConfig.Metadata("bn"));
 
-        Assert.Equal("1x28x28", OnnxExporter.ReadMetadata(model)[ModelMetadataKeys.InputShape]);
+        Assert.Equal("1x28x28", OnnxModelWriter.ReadMetadata(model)[ModelMetadataKeys.InputShape]);
         Assert.Equal("conv3-bn", model.Graph.Name);
     }
 
     [Fact]
     public void File_names_follow_the_network_name_and_folding()
     {
-        Assert.Equal("lenet-bn.onnx", OnnxExporter.FileName(Networks.LeNetName("bn"), foldBatchNorm: true));
-        Assert.Equal("lenet-bn-unfolded.onnx", OnnxExporter.FileName(Networks.LeNetName("bn"), foldBatchNorm: false));
+        Assert.Equal("lenet-bn.onnx", StudyExport.FileName(Networks.LeNetName("bn"), foldBatchNorm: true));
+        Assert.Equal("lenet-bn-unfolded.onnx", StudyExport.FileName(Networks.LeNetName("bn"), foldBatchNorm: false));
     }
 
     private static NetworkWeights Random(string name) => RandomWeights.For(FixtureNetworks.ByName(name), 4);

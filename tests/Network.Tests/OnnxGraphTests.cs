@@ -1,6 +1,7 @@
 // The exported graph's shape for each kind of network: which operators in which order, which names,
 // which attributes, a symbolic batch, BatchNormalization kept exactly where it cannot be folded, and a
 // clean structure check.
+using MnistBn.OnnxExport.Onnx;
 using MnistBn.Network.Onnx;
 using MnistBn.Network.Weights;
 using MnistBn.Shared;
@@ -109,7 +110,7 @@ public sealed class OnnxGraphTests
         var weights = RandomWeights.For(FixtureNetworks.ByName("lenet-nobn"), 1);
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            OnnxExporter.BuildModel(weights, new OnnxExportOptions(Opset: 11), ExportTestConfig.Metadata("nobn")));
+            OnnxExporter.BuildModel(weights, new StudyExportSettings(Opset: 11), ExportTestConfig.Metadata("nobn")));
 
         Assert.Contains("opset must be in [13, 21]", error.Message);
     }
@@ -122,7 +123,7 @@ public sealed class OnnxGraphTests
     {
         // BatchNormalization changed at opsets 14 and 15, and IR versions step up at 19 and 21.
         var weights = RandomWeights.For(FixtureNetworks.ByName("lenet-bn"), 1);
-        var model = OnnxExporter.BuildModel(weights, new OnnxExportOptions(opset, FoldBatchNorm: false), ExportTestConfig.Metadata("bn"));
+        var model = OnnxExporter.BuildModel(weights, new StudyExportSettings(opset, FoldBatchNorm: false), ExportTestConfig.Metadata("bn"));
         using var runner = new OnnxRunner(Google.Protobuf.MessageExtensions.ToByteArray(model));
 
         var outputs = runner.Run(OutputComparison.RandomPixels(1, 3), 3);
@@ -134,7 +135,7 @@ public sealed class OnnxGraphTests
     private static ModelProto Build(string name, bool fold)
     {
         var description = FixtureNetworks.ByName(name);
-        return OnnxExporter.BuildModel(RandomWeights.For(description, 1), new OnnxExportOptions(FoldBatchNorm: fold), ExportTestConfig.Metadata(FixtureNetworks.VariantOf(description)));
+        return OnnxExporter.BuildModel(RandomWeights.For(description, 1), new StudyExportSettings(FoldBatchNorm: fold), ExportTestConfig.Metadata(FixtureNetworks.VariantOf(description)));
     }
 
     private static string[] Dims(ValueInfoProto value) =>

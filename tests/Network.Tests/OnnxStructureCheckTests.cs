@@ -1,4 +1,5 @@
 // The structural check finds each kind of broken graph (so a clean result on our exports means something).
+using MnistBn.OnnxExport.Onnx;
 using Google.Protobuf;
 using MnistBn.Network.Onnx;
 using MnistBn.Network.Weights;
@@ -10,7 +11,7 @@ public sealed class OnnxStructureCheckTests
 {
     private static ModelProto ValidModel() =>
         OnnxExporter.BuildModel(
-            RandomWeights.For(FixtureNetworks.ByName("lenet-bn"), 2), new OnnxExportOptions(FoldBatchNorm: false), ExportTestConfig.Metadata("bn"));
+            RandomWeights.For(FixtureNetworks.ByName("lenet-bn"), 2), new StudyExportSettings(FoldBatchNorm: false), ExportTestConfig.Metadata("bn"));
 
     [Fact]
     public void Node_reading_an_undefined_tensor_is_reported()

@@ -1,5 +1,6 @@
 // Pins that TorchSharp loads through TorchSharpRuntime on this OS and really computes.
 using System.Runtime.InteropServices;
+using MnistBn.OnnxExport.TorchSharp;
 using MnistBn.Training.Runtime;
 using TorchSharp;
 

@@ -3,6 +3,7 @@
 // BatchNorm layer has statistics for its channels, and every value is finite. The input of the ONNX
 // exporter; Training's ModuleWeights builds it from a trained module, RandomWeights builds one for tests.
 using MnistBn.Network.Description;
+using MnistBn.OnnxExport.Weights;
 
 namespace MnistBn.Network.Weights;
 

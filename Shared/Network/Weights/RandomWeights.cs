@@ -1,6 +1,7 @@
 // Deterministic random weights for any network description: PyTorch-style uniform init and plausible
 // BatchNorm statistics, so exporter and inference tests need neither TorchSharp nor training.
 using MnistBn.Network.Description;
+using MnistBn.OnnxExport.Weights;
 
 namespace MnistBn.Network.Weights;
 

@@ -1,11 +1,10 @@
 // The regression tests the user named, for every network the exporter is tested on (LeNet nobn, bn,
 // bn-after; the paper's MLP; three padded conv blocks): the TorchSharp module in eval mode and its
 // exported ONNX file run by ONNX Runtime agree on real MNIST test images and on random inputs
-// (max |Δ| ≤ 1e-5 on probabilities, ≤ 1e-4 on logits, identical argmax), folded and unfolded.
+// (max |Δ| ≤ 1e-5 on probabilities, ≤ 1e-4 on logits, identical argmax), folded and unfolded. The
+// module goes through the exporter package's ExportOnnx, as `mnistbn export` and a user's model do.
 using MnistBn.Network.Onnx;
-using MnistBn.Network.Weights;
 using MnistBn.Shared;
-using MnistBn.Training.Export;
 using MnistBn.Training.Model;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -59,21 +58,18 @@ public sealed class EagerVersusOnnxTests(TrainedNetworks models, ITestOutputHelp
     {
         // Guards the tests above: with untouched statistics (mean 0, var 1) folding would be nearly trivial.
         var model = models.Model(name);
-        var weights = ModuleWeights.Read(model, model.Description);
-        Assert.All(model.Description.Layers.OfType<Network.Description.BatchNormLayer>(), layer =>
+        Assert.NotEmpty(model.BatchNorms);
+        Assert.All(model.BatchNorms, norm =>
         {
-            var norm = weights.Norm(layer.Name);
-            Assert.True(norm.RunningMean.Max(MathF.Abs) > 0.05f, $"{layer.Name}: running mean still ≈ 0");
-            Assert.True(norm.RunningVar.Max(v => MathF.Abs(v - 1)) > 0.05f, $"{layer.Name}: running var still ≈ 1");
+            Assert.True(norm.RunningMean.abs().max().item<float>() > 0.05f, $"{norm.GetName()}: running mean still ≈ 0");
+            Assert.True((norm.RunningVar - 1).abs().max().item<float>() > 0.05f, $"{norm.GetName()}: running var still ≈ 1");
         });
     }
 
     private void AssertMatchesEager(string name, bool fold, float[] pixels, int batch, string what)
     {
         var model = models.Model(name);
-        var weights = ModuleWeights.Read(model, model.Description);
-        var path = OnnxExporter.Export(weights, Path.Combine(_directory, OnnxExporter.FileName(name, fold)),
-            new OnnxExportOptions(FoldBatchNorm: fold), ExportTestConfig.Metadata(FixtureNetworks.VariantOf(model.Description)));
+        var path = StudyModuleExport.Write(model, Path.Combine(_directory, StudyExport.FileName(name, fold)), fold);
 
         using var runner = new OnnxRunner(path);
         var onnx = runner.Run(pixels, batch);

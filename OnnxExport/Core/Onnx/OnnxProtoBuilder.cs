@@ -3,7 +3,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace MnistBn.Network.Onnx;
+namespace MnistBn.OnnxExport.Onnx;
 
 internal static class OnnxProtoBuilder
 {

@@ -1,6 +1,6 @@
 // One conv or linear layer's parameters as plain arrays, in PyTorch's layout: weight [out, in, kh, kw]
 // or [out, in], row-major, and the optional bias. What the TorchSharp module holds, without TorchSharp.
-namespace MnistBn.Network.Weights;
+namespace MnistBn.OnnxExport.Weights;
 
 /// <summary>Weights of one conv/linear layer and its optional bias.</summary>
 /// <param name="Shape">PyTorch layout: [out, in, kh, kw] for conv, [out, in] for linear.</param>

@@ -1,7 +1,7 @@
 // BatchNorm at inference is an affine map per channel: y = (x − μ)/√(σ² + ε)·γ + β = x·scale + shift.
 // This is the one place that formula is written: eval mode of Training's BatchNorm, the training-mode
 // kernels (with the batch's μ and σ²) and BatchNorm folding at export all call it.
-namespace MnistBn.Network.Weights;
+namespace MnistBn.OnnxExport.Weights;
 
 /// <summary>The per-channel scale and shift of batch normalisation with given statistics.</summary>
 public static class BatchNormAffine

@@ -1,6 +1,6 @@
 // The inference-time state of one BatchNorm layer as plain arrays: what folding and the unfolded
 // BatchNormalization node need, and nothing TorchSharp-specific.
-namespace MnistBn.Network.Weights;
+namespace MnistBn.OnnxExport.Weights;
 
 /// <summary>γ, β, running mean, running variance (PyTorch convention: used as-is at inference) and ε.</summary>
 public sealed record BatchNormStatistics(float[] Gamma, float[] Beta, float[] RunningMean, float[] RunningVar, float Epsilon)

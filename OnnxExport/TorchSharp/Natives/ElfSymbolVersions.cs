@@ -1,11 +1,11 @@
 // Reads and edits the GNU symbol-versioning sections of a 64-bit little-endian ELF shared library:
 // the versions it defines (.gnu.version_d) and the versions it needs from each dependency
 // (.gnu.version_r). The TorchSharp loader uses it to find out whether the system libstdc++ offers a
-// version and to mark one needed version as weak in a copy of libLibTorchSharp.so.
+// version and to mark one needed version as weak in a copy of libLibTorchSharp.so (TorchSharpNatives).
 using System.Buffers.Binary;
 using System.Text;
 
-namespace MnistBn.Training.Runtime;
+namespace MnistBn.OnnxExport.TorchSharp;
 
 /// <summary>One entry of .gnu.version_r: a version that <see cref="File"/> must provide.</summary>
 /// <param name="File">The dependency's file name (DT_NEEDED spelling), e.g. <c>libstdc++.so.6</c>.</param>

@@ -3,9 +3,7 @@
 // with scale and shift from BatchNormAffine. Computed in double and rounded once, so a folded graph
 // differs from the unfolded one only by float32 rounding inside ONNX Runtime. A BatchNorm with no
 // conv/linear right before it (e.g. after an activation) cannot be folded and stays a layer of its own.
-using MnistBn.Network.Description;
-
-namespace MnistBn.Network.Weights;
+namespace MnistBn.OnnxExport.Weights;
 
 /// <summary>BatchNorm folding on plain arrays.</summary>
 public static class BatchNormFolding
@@ -29,8 +27,4 @@ public static class BatchNormFolding
         }
         return new LayerWeights([.. layer.Shape], weight, bias);
     }
-
-    /// <summary>The BatchNorm layers of <paramref name="description"/> that fold into the layer before them.</summary>
-    public static IReadOnlyList<BatchNormLayer> Foldable(NetworkDescription description) =>
-        [.. description.Layers.OfType<BatchNormLayer>().Where(b => description.FoldTarget(b) is not null)];
 }

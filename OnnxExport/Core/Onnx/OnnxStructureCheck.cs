@@ -3,7 +3,7 @@
 // fit their declared dims. The exporter runs it before writing; tests run it on what was written.
 using Onnx;
 
-namespace MnistBn.Network.Onnx;
+namespace MnistBn.OnnxExport.Onnx;
 
 /// <summary>Finds structural problems in a <see cref="ModelProto"/>.</summary>
 public static class OnnxStructureCheck

@@ -1,0 +1,77 @@
+// The one call a TorchSharp user makes: module.ExportOnnx(path, inputShape). It checks the module is
+// ready (eval mode, float32), traces its forward on a deterministic example batch without touching
+// torch's random state, and hands the graph to the core writer, which folds BatchNorm and writes the
+// file atomically.
+using MnistBn.OnnxExport.Graph;
+using Onnx;
+using static TorchSharp.torch;
+
+namespace MnistBn.OnnxExport.TorchSharp;
+
+/// <summary>ONNX export of TorchSharp modules.</summary>
+public static class ModuleOnnxExport
+{
+    // Two samples, so that nothing shape-dependent in a forward treats the batch axis as a constant 1.
+    private const int ExampleBatch = 2;
+
+    /// <summary>
+    /// Writes <paramref name="module"/> as an ONNX model to <paramref name="path"/> (atomically; parent
+    /// folders are created) and returns the full path.
+    /// </summary>
+    /// <param name="module">The model, in eval mode (<c>module.eval()</c>), with float32 parameters.</param>
+    /// <param name="path">Where the .onnx file goes.</param>
+    /// <param name="inputShape">One sample's input shape without the batch axis, e.g. <c>[3, 32, 32]</c>; the batch axis is symbolic.</param>
+    /// <param name="options">Opset, folding, tensor names, labels, metadata; defaults when null.</param>
+    /// <exception cref="InvalidOperationException">The module is in training mode, or its forward computes something the trace cannot see (the message names the module).</exception>
+    /// <exception cref="NotSupportedException">A module has no ONNX form here (the message starts with its path, e.g. <c>features.3: Upsample is not supported</c>).</exception>
+    public static string ExportOnnx(this nn.Module<Tensor, Tensor> module, string path, long[] inputShape, OnnxExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return OnnxModelWriter.Write(module.ToExportGraph(inputShape), path, options ?? new OnnxExportOptions());
+    }
+
+    /// <summary>The ONNX model <see cref="ExportOnnx"/> would write, without writing it.</summary>
+    /// <inheritdoc cref="ExportOnnx" path="/exception"/>
+    public static ModelProto ToOnnxModel(this nn.Module<Tensor, Tensor> module, long[] inputShape, OnnxExportOptions? options = null) =>
+        OnnxModelWriter.Build(module.ToExportGraph(inputShape), options ?? new OnnxExportOptions());
+
+    /// <summary>The traced graph, before folding (for tools that write it with their own options).</summary>
+    /// <inheritdoc cref="ExportOnnx" path="/exception"/>
+    public static ExportGraph ToExportGraph(this nn.Module<Tensor, Tensor> module, long[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        var name = module.GetName() is { Length: > 0 } n ? n : ModuleNodes.TypeName(module);
+        if (inputShape.Length == 0 || inputShape.Any(d => d < 1))
+            throw new ArgumentException($"{name}: the input shape must list one sample's dimensions without the batch axis, e.g. [3, 32, 32]; got {ExportGraph.Format(inputShape)}", nameof(inputShape));
+        RequireReady(module, name);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var device = module.parameters().FirstOrDefault()?.device ?? CPU;
+        return ModuleTracer.Trace(module, Example(inputShape, device), name);
+    }
+
+    private static void RequireReady(nn.Module module, string name)
+    {
+        var training = module.training ? name : module.named_modules().FirstOrDefault(m => m.module.training).name;
+        if (training is not null)
+            throw new InvalidOperationException(
+                $"Cannot export {name}: {(training == name ? "it is" : $"its module '{training}' is")} in training mode; call eval() first, so that the exported graph and the eager model both use the running BatchNorm statistics and no dropout");
+        // Float32 weights; BatchNorm's num_batches_tracked is an int64 counter the graph never reads.
+        var other = module.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(module.named_buffers())
+            .FirstOrDefault(p => p.Item2.dtype is not (ScalarType.Float32 or ScalarType.Int64));
+        if (other.Item2 is not null)
+            throw new NotSupportedException($"Cannot export {name}: '{other.Item1}' is {other.Item2.dtype}; only float32 models are exported (call module.to(ScalarType.Float32))");
+    }
+
+    // Deterministic values from a .NET generator, so exporting leaves torch's random state as it was.
+    private static Tensor Example(long[] inputShape, Device device)
+    {
+        var shape = new long[] { ExampleBatch }.Concat(inputShape).ToArray();
+        var random = new Random(20150211);
+        var values = new float[checked((int)shape.Aggregate(1L, (a, b) => a * b))];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = (float)(random.NextDouble() * 2 - 1);
+        return tensor(values, shape).to(device);
+    }
+}
