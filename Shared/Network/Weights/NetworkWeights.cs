@@ -1,7 +1,7 @@
 // All parameters of one network description as plain arrays, checked against the description: every
 // conv/linear layer has a weight of its shape and a bias exactly when the layer declares one, every
-// BatchNorm layer has statistics for its channels, and every value is finite. The input of the ONNX
-// exporter; Training's ModuleWeights builds it from a trained module, RandomWeights builds one for tests.
+// BatchNorm layer has statistics for its channels, and every value is finite. DescriptionGraph turns
+// it into the exporter's graph; RandomWeights builds one for tests.
 using MnistBn.Network.Description;
 using MnistBn.OnnxExport.Weights;
 
