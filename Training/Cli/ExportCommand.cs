@@ -26,7 +26,7 @@ internal static class ExportCommand
 
     public static Command Create()
     {
-        var command = new Command("export", "Export trained LeNet checkpoints to ONNX (BatchNorm folded) in export.directory, through the TorchSharp-free exporter of Shared/Network.")
+        var command = new Command("export", "Export trained LeNet checkpoints to ONNX (BatchNorm folded) in export.directory, through the exporter package MnistBn.OnnxExport.TorchSharp (module.ExportOnnx), as any TorchSharp model exports.")
             .WithCommonOptions();
         command.Options.Add(Variant);
         command.Options.Add(CheckpointFile);
