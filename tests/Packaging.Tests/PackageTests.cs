@@ -1,78 +1,23 @@
-// The NuGet package as an app sees it: packed from this repository into a temporary local feed,
-// referenced by throwaway console apps outside the repository (local feed + the machine's usual
-// sources), restored, built and run on real exported models. Also pins what the packages carry: XML
-// docs, a README, and a lean dependency graph (ML.NET + ONNX Runtime + MnistBn.Contract: no TorchSharp,
-// no YamlDotNet, no MnistBn.Shared).
+// The inference NuGet packages as an app sees them: packed from this repository into a temporary
+// local feed (PackedFeed), referenced by throwaway console apps outside the repository (local feed +
+// the machine's usual sources), restored, built and run on real exported models. Also pins what the
+// packages carry: XML docs, a README, and a lean dependency graph (ML.NET + ONNX Runtime +
+// MnistBn.Contract: no TorchSharp, no YamlDotNet, no MnistBn.Shared).
 using System.IO.Compression;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.TestSupport;
+using static MnistBn.Packaging.Tests.PackedFeed;
 
 namespace MnistBn.Packaging.Tests;
 
-public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed>
+[Collection(PackedFeedCollection.Name)]
+public sealed partial class PackageTests
 {
     private readonly PackedFeed _feed;
 
     public PackageTests(PackedFeed feed) => _feed = feed;
-
-    /// <summary>Packs both packages once, with a version unique to this run (the global package cache never serves a stale copy).</summary>
-    public sealed class PackedFeed : IDisposable
-    {
-        public PackedFeed()
-        {
-            Version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-            Folder = FixtureModels.TempFolder();
-            Feed = Directory.CreateDirectory(Path.Combine(Folder, "feed")).FullName;
-            var root = RepositoryPaths.FindRoot();
-            foreach (var project in new[] { "Shared/Contract/MnistBn.Contract.csproj", "Shared/MnistBn.Shared.csproj", "Inference/MnistBn.Inference.csproj" })
-            {
-                DotnetCli.Run(root, TimeSpan.FromMinutes(2), "pack", Path.Combine(root, project), "-c", Configuration,
-                    "--no-build", "--no-restore", "-o", Feed, $"-p:Version={Version}");
-            }
-        }
-
-        public string Version { get; }
-
-        public string Folder { get; }
-
-        public string Feed { get; }
-
-        public string PackagePath(string id) => Path.Combine(Feed, $"{id}.{Version}.nupkg");
-
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(Folder, recursive: true);
-                // The unique test versions restored into the global cache are removed again.
-                var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } env
-                    ? env
-                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-                foreach (var id in new[] { "mnistbn.inference", "mnistbn.shared", "mnistbn.contract" })
-                {
-                    var cached = Path.Combine(cache, id, Version.ToLowerInvariant());
-                    if (Directory.Exists(cached))
-                        Directory.Delete(cached, recursive: true);
-                    var idFolder = Path.GetDirectoryName(cached)!;
-                    if (Directory.Exists(idFolder) && !Directory.EnumerateFileSystemEntries(idFolder).Any())
-                        Directory.Delete(idFolder);
-                }
-            }
-            catch (IOException)
-            {
-                // Temporary files only; never fail a test run over them.
-            }
-        }
-    }
-
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
 
     [Fact]
     public void Inference_package_carries_xml_docs_readme_and_no_torchsharp()
@@ -115,7 +60,7 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
     [Fact]
     public void Throwaway_app_restores_the_package_from_a_local_feed_and_predicts()
     {
-        var app = ConsumerApp("consumer", """
+        var app = _feed.ConsumerApp("consumer", """
             using MnistBn.Inference;
 
             using var classifier = DigitClassifier.Create(args[0]);
@@ -125,7 +70,7 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
                     pixels[y * 28 + x] = 255;
             var p = classifier.PredictPixels(pixels);
             Console.WriteLine($"prediction: digit={p.Digit} confidence={p.Confidence:R}");
-            """);
+            """, ("MnistBn.Inference", _feed.Version));
 
         var output = DotnetCli.Run(app, TimeSpan.FromMinutes(3), "run", "-c", "Release", "--", FixtureModels.BatchNorm);
 
@@ -147,7 +92,7 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
     {
         var root = RepositoryPaths.FindRoot();
         var data = await MnistTestData.EnsureAsync();
-        var app = ConsumerApp("estimator-consumer", EstimatorProgram);
+        var app = _feed.ConsumerApp("estimator-consumer", EstimatorProgram, ("MnistBn.Inference", _feed.Version));
         var model = Path.Combine(root, "models", "lenet-bn.onnx");
 
         var output = DotnetCli.Run(app, TimeSpan.FromMinutes(3), "run", "-c", "Release", "--",
@@ -223,38 +168,6 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
         }
         """;
 
-    /// <summary>A console app folder outside the repository that references MnistBn.Inference from the test feed only.</summary>
-    private string ConsumerApp(string name, string program)
-    {
-        var app = Directory.CreateDirectory(Path.Combine(_feed.Folder, name)).FullName;
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="mnistbn-local" value="{_feed.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(app, $"{name}.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <!-- ImageAnalytics 5.0.1 asks for SkiaSharp 2.88.8, not served; 2.88.9 resolves. -->
-                <NoWarn>NU1603</NoWarn>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="MnistBn.Inference" Version="{_feed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(app, "Program.cs"), program);
-        return app;
-    }
-
     private static DigitPrediction ExpectedPrediction()
     {
         var pixels = new byte[ModelContract.PixelCount];
@@ -264,16 +177,6 @@ public sealed partial class PackageTests : IClassFixture<PackageTests.PackedFeed
         using var classifier = DigitClassifier.Create(FixtureModels.BatchNorm);
         return classifier.PredictPixels(pixels);
     }
-
-    private static XDocument Nuspec(ZipArchive package)
-    {
-        using var stream = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
-        return XDocument.Load(stream);
-    }
-
-    private static List<(string Id, string Version)> Dependencies(XDocument nuspec) =>
-        [.. nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
-            .Select(e => ((string)e.Attribute("id")!, (string)e.Attribute("version")!))];
 
     [GeneratedRegex(@"prediction: digit=(?<digit>\d) confidence=(?<confidence>[0-9.Ee+-]+)")]
     private static partial Regex PredictionLine();
