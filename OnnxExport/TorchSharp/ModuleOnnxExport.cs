@@ -41,7 +41,8 @@ public static class ModuleOnnxExport
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(inputShape);
-        var name = module.GetName() is { Length: > 0 } n ? n : ModuleNodes.TypeName(module);
+        // Built-in containers carry their native name (torch::nn::SequentialImpl); users know the class name.
+        var name = module.GetName() is { Length: > 0 } n && !n.Contains("::", StringComparison.Ordinal) ? n : ModuleNodes.TypeName(module);
         if (inputShape.Length == 0 || inputShape.Any(d => d < 1))
             throw new ArgumentException($"{name}: the input shape must list one sample's dimensions without the batch axis, e.g. [3, 32, 32]; got {ExportGraph.Format(inputShape)}", nameof(inputShape));
         RequireReady(module, name);

@@ -31,7 +31,7 @@ internal static class ModuleNodes
         NotSupportedException Refuse(string why) => new($"{path}: {why}");
         switch (module)
         {
-            case Dropout or Dropout2d or Identity:
+            case Dropout or Dropout2d or Identity or Sequential { Count: 0 }:
                 return null;
             case Conv1d or Conv2d:
                 return Convolution(path, name, (Convolution)module, inputValue, input);
@@ -124,7 +124,7 @@ internal static class ModuleNodes
         var pads = PerAxis(padding, 2, 0);
         var dilations = PerAxis(dilation, 2, 1);
         var node = new PoolNode(name, inputValue, max, kernels, strides, [.. pads, .. pads], dilations, ceilMode, countIncludePad);
-        // With ceil_mode, PyTorch drops a last window that would start inside the padding; ONNX may not.
+        // The sizes must agree, or the graph would compute other windows than TorchSharp did.
         for (var axis = 0; axis < 2; axis++)
         {
             var onnx = OnnxPoolSize(input.shape[axis + 2], kernels[axis], strides[axis], pads[axis], dilations[axis], ceilMode);
@@ -135,10 +135,13 @@ internal static class ModuleNodes
         return node;
     }
 
+    // The output size ONNX defines; with ceil_mode, a last window that would start inside the right
+    // padding is dropped (ONNX's rule since opset 19, which ONNX Runtime applies at every opset).
     private static long OnnxPoolSize(long size, long kernel, long stride, long pad, long dilation, bool ceil)
     {
         var span = size + 2 * pad - dilation * (kernel - 1) - 1;
-        return (ceil ? (span + stride - 1) / stride : span / stride) + 1;
+        var count = (ceil ? (span + stride - 1) / stride : span / stride) + 1;
+        return ceil && (count - 1) * stride >= size + pad ? count - 1 : count;
     }
 
     private static BatchNormStatistics Statistics(Tensor? weight, Tensor? bias, Tensor mean, Tensor variance, double epsilon, long channels)

@@ -79,7 +79,11 @@ internal sealed class ModuleTracer
         {
             case Residual residual:
                 var main = LastOutputOf(residual.Body, residual);
-                var skip = residual.Shortcut is { } shortcut ? LastOutputOf(shortcut, residual) : inputValue;
+                // The identity skip adds the input tensor as it is now: an in-place first module of the
+                // body (ReLU(inplace: true)) has changed it, and its value is what eager adds.
+                var skip = residual.Shortcut is { } shortcut
+                    ? LastOutputOf(shortcut, residual)
+                    : ValueOf(input, $"the skip connection of {Describe(residual)}", residual);
                 value = Add(new AddNode(NodeName(path), main, skip));
                 break;
             case Concat concat:

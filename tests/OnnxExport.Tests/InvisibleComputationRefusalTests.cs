@@ -1,0 +1,102 @@
+// The exporter sees a custom module's forward only through the submodules it calls. A forward that
+// computes anything else (a functional op between submodules, an in-place change, adding two
+// submodule outputs itself) would be exported wrong, so it is refused, naming the module; a forward
+// that only chains its submodules is exported.
+using MnistBn.OnnxExport.Tests.Support;
+using MnistBn.OnnxExport.TorchSharp;
+using static TorchSharp.torch;
+
+namespace MnistBn.OnnxExport.Tests;
+
+public sealed class InvisibleComputationRefusalTests
+{
+    [Fact]
+    public void Functional_relu_between_two_submodules_is_refused_naming_the_module()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Seeded.Eval(() => new FunctionalReluBetween()).ToOnnxModel([3, 8, 8]));
+        Assert.Contains(nameof(FunctionalReluBetween), error.Message);
+    }
+
+    [Fact]
+    public void Forward_that_adds_two_submodule_outputs_itself_is_refused_naming_the_module()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Seeded.Eval(() => new SumOfTwoBranches()).ToOnnxModel([3, 8, 8]));
+        Assert.Contains(nameof(SumOfTwoBranches), error.Message);
+    }
+
+    [Fact]
+    public void In_place_add_between_two_submodules_is_refused_naming_the_module()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Seeded.Eval(() => new InPlaceAddBetween()).ToOnnxModel([3, 8, 8]));
+        Assert.Contains(nameof(InPlaceAddBetween), error.Message);
+    }
+
+    [Fact]
+    public void Output_scaled_after_the_last_submodule_is_refused_naming_the_module()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Seeded.Eval(() => new ScaledOutput()).ToOnnxModel([3, 8, 8]));
+        Assert.Contains(nameof(ScaledOutput), error.Message);
+    }
+
+    [Fact]
+    public void Refused_custom_module_nested_in_a_Sequential_is_named_by_its_path()
+    {
+        var model = Seeded.Eval(() => nn.Sequential(("stem", nn.Conv2d(3, 3, 1)), ("block", new FunctionalReluBetween())));
+        var error = Assert.Throws<InvalidOperationException>(() => model.ToOnnxModel([3, 8, 8]));
+        Assert.Contains("block", error.Message);
+    }
+
+    [Theory, ExportSettings]
+    public void Custom_module_that_only_chains_its_submodules_is_exported_and_matches_eager(int opset, bool fold) =>
+        EagerVsOnnx.AssertMatches(Seeded.Trained(() => new ChainOnly()), [3, 8, 8], opset, fold);
+
+    private sealed class FunctionalReluBetween : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> first = nn.Conv2d(3, 4, 3), second = nn.Conv2d(4, 2, 3);
+
+        public FunctionalReluBetween() : base(nameof(FunctionalReluBetween)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => second.call(first.call(input).relu());
+    }
+
+    private sealed class SumOfTwoBranches : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> a = nn.Conv2d(3, 4, 3, padding: 1), b = nn.Conv2d(3, 4, 1);
+
+        public SumOfTwoBranches() : base(nameof(SumOfTwoBranches)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => a.call(input) + b.call(input);
+    }
+
+    private sealed class InPlaceAddBetween : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> first = nn.Conv2d(3, 4, 3), second = nn.Conv2d(4, 2, 3);
+
+        public InPlaceAddBetween() : base(nameof(InPlaceAddBetween)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input)
+        {
+            var hidden = first.call(input);
+            hidden.add_(1);
+            return second.call(hidden);
+        }
+    }
+
+    private sealed class ScaledOutput : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> conv = nn.Conv2d(3, 4, 3);
+
+        public ScaledOutput() : base(nameof(ScaledOutput)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => conv.call(input) * 2;
+    }
+
+    private sealed class ChainOnly : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> conv = nn.Conv2d(3, 4, 3), norm = nn.BatchNorm2d(4), act = nn.ReLU(), pool = nn.MaxPool2d(2);
+
+        public ChainOnly() : base(nameof(ChainOnly)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => pool.call(act.call(norm.call(conv.call(input))));
+    }
+}
