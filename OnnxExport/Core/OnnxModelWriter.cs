@@ -66,12 +66,21 @@ public static class OnnxModelWriter
 
     private static GraphProto Proto(ExportGraph graph, OnnxExportOptions options)
     {
-        // The graph's own input and output names give way to the caller's tensor names.
-        string Tensor(string value) => value == graph.Output ? options.OutputName : value == graph.Input ? options.InputName : value;
+        // The graph's own input and output names give way to the caller's tensor names; an inner value
+        // that happens to carry one of those names (a module called "output") or a name the writer adds
+        // itself is renamed, so that no name is defined twice.
+        var reserved = new HashSet<string>(StringComparer.Ordinal) { options.InputName, options.OutputName, "softmax", "identity" };
+        if (options.ProbabilitiesName is { } p)
+            reserved.Add(p);
+        string Tensor(string value) =>
+            value == graph.Output ? options.OutputName
+            : value == graph.Input ? options.InputName
+            : reserved.Contains(value) ? $"{value}/value"
+            : value;
         var proto = new GraphProto { Name = graph.Name };
         proto.Input.Add(BatchedFloat(options.InputName, options.BatchDimension, [.. graph.InputShape]));
         foreach (var node in graph.Nodes)
-            OnnxNodes.Add(proto, node.WithInputs(Tensor), Tensor(node.Name));
+            OnnxNodes.Add(proto, node.WithInputs(Tensor) with { Name = reserved.Contains(node.Name) ? $"{node.Name}/value" : node.Name }, Tensor(node.Name));
         if (graph.Output == graph.Input)
             proto.Node.Add(Node("Identity", "identity", [options.InputName], [options.OutputName]));
         proto.Output.Add(BatchedFloat(options.OutputName, options.BatchDimension, [.. graph.OutputShape]));

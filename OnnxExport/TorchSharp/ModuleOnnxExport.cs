@@ -22,8 +22,12 @@ public static class ModuleOnnxExport
     /// <param name="path">Where the .onnx file goes.</param>
     /// <param name="inputShape">One sample's input shape without the batch axis, e.g. <c>[3, 32, 32]</c>; the batch axis is symbolic.</param>
     /// <param name="options">Opset, folding, tensor names, labels, metadata; defaults when null.</param>
-    /// <exception cref="InvalidOperationException">The module is in training mode, or its forward computes something the trace cannot see (the message names the module).</exception>
-    /// <exception cref="NotSupportedException">A module has no ONNX form here (the message starts with its path, e.g. <c>features.3: Upsample is not supported</c>).</exception>
+    /// <exception cref="InvalidOperationException">The module is in training mode, carries forward hooks of its own, or its forward computes something the trace cannot see (the message names the module).</exception>
+    /// <exception cref="NotSupportedException">A module has no ONNX form here (the message starts with its path, e.g. <c>features.3: Upsample is not supported</c>), or the parameters are not float32.</exception>
+    /// <exception cref="ArgumentException">A bad input shape, class labels that do not match the output, clashing tensor names, or an opset outside 13–21.</exception>
+    /// <exception cref="InvalidDataException">The graph fails the structure check (a bug to report).</exception>
+    /// <exception cref="IOException">The path is a directory or cannot be written; no partial file is left.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>
     public static string ExportOnnx(this nn.Module<Tensor, Tensor> module, string path, long[] inputShape, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -48,7 +52,7 @@ public static class ModuleOnnxExport
         RequireReady(module, name);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var device = module.parameters().FirstOrDefault()?.device ?? CPU;
+        var device = module.parameters().Select(p => p.device).Concat(module.buffers().Select(b => b.device)).FirstOrDefault() ?? CPU;
         return ModuleTracer.Trace(module, Example(inputShape, device), name);
     }
 

@@ -1,10 +1,11 @@
 // The export step of the pipeline: a trained LeNet → lenet-<variant>.onnx (BatchNorm folded) in
 // export.directory, plus lenet-<variant>-unfolded.onnx when pipeline.yaml (fold_batch_norm: false)
 // or the caller asks for the unfolded graph too. Used by `mnistbn export` and after training. The
-// export itself is the exporter package's one call, module.ExportOnnx, on the module's plain
-// Sequential view, exactly as a TorchSharp user's model exports; this file adds the study's options
+// export itself is the exporter package's trace of the module's plain Sequential view and its writer,
+// exactly what a TorchSharp user's module.ExportOnnx runs; this file adds the study's options
 // (StudyExport) and says where the files go.
 using MnistBn.Network.Onnx;
+using MnistBn.OnnxExport;
 using MnistBn.OnnxExport.TorchSharp;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
@@ -69,14 +70,15 @@ public static class TrainedModelExporter
         var metadata = new OnnxExportMetadata(variant, trainingConfigJson, testMetrics) { Dataset = trainedOn.Name, ClassLabels = trainedOn.ClassLabels };
         var inputShape = model.Description.InputShape.Select(d => (long)d).ToArray();
         // Not disposed: the view shares (and would dispose) the model's own conv, linear and BatchNorm modules.
-        var view = model.ExportView();
+        // One trace for both files, so the folded and unfolded graphs come from the same graph.
+        var graph = model.ExportView().ToExportGraph(inputShape);
         var written = new List<string>();
         // The folded graph is the deliverable; the unfolded one exists to verify the folding.
         foreach (var fold in alsoUnfolded || !config.Export.FoldBatchNorm ? new[] { true, false } : [true])
         {
             var path = Path.Combine(directory, StudyExport.FileName(model.Description.Name, fold));
             var options = StudyExport.Options(new StudyExportSettings(config.Export.Opset, fold), metadata) with { GraphName = model.Description.Name };
-            written.Add(view.ExportOnnx(path, inputShape, options));
+            written.Add(OnnxModelWriter.Write(graph, path, options));
         }
         return written;
     }

@@ -38,7 +38,7 @@ public static class GraphFolding
         foreach (var node in graph.Nodes)
         {
             if (renamed.ContainsKey(node.Name))
-                nodes.Add(folded[renamed[node.Name]]); // the folded layer stands where its BatchNorm stood
+                nodes.Add(folded[renamed[node.Name]].WithInputs(Rename)); // the folded layer stands where its BatchNorm stood; it may read another fold
             else if (!folded.ContainsKey(node.Name))
                 nodes.Add(node.WithInputs(Rename));
         }

@@ -22,11 +22,15 @@ public sealed class Concat : nn.Module<Tensor, Tensor>
     /// <summary>The branches in output order.</summary>
     public IReadOnlyList<nn.Module<Tensor, Tensor>> Branches => [.. branches];
 
+    /// <summary>Set by the exporter's trace: sees the branches' results just before they are joined.</summary>
+    internal Action<IReadOnlyList<Tensor>>? Combining { get; set; }
+
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
         var parts = branches.Select(b => b.call(input)).ToList();
+        Combining?.Invoke(parts);
         return cat(parts, 1).MoveToOuterDisposeScope();
     }
 }

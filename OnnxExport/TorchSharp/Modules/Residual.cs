@@ -27,13 +27,15 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
     /// <summary>The skip path's module, or null for the identity.</summary>
     public nn.Module<Tensor, Tensor>? Shortcut => shortcut;
 
+    /// <summary>Set by the exporter's trace: sees the two terms just before they are added.</summary>
+    internal Action<IReadOnlyList<Tensor>>? Combining { get; set; }
+
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         using var main = body.call(input);
-        if (shortcut is null)
-            return main + input;
-        using var skip = shortcut.call(input);
-        return main + skip;
+        using var skip = shortcut?.call(input);
+        Combining?.Invoke([main, skip ?? input]);
+        return main + (skip ?? input);
     }
 }

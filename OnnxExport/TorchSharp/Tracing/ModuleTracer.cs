@@ -1,6 +1,7 @@
 // Records what a module's forward does, by running it once on an example input with a pre- and a
 // post-hook on every module. Each module call becomes a graph node (ModuleNodes) that reads the value
-// its input tensor holds; Residual and Concat become an Add and a Concat of their branches' outputs;
+// its input tensor holds; Residual and Concat become an Add and a Concat of the parts they report
+// just before combining them;
 // any other container only passes values along. The rule that keeps the graph honest: every tensor a
 // module reads, and every container's result, must be one the trace has seen a module produce, with
 // the values it had then. A tensor made by code in a forward method (x.relu(), a + b, torch.cat, an
@@ -17,9 +18,10 @@ internal sealed class ModuleTracer
     private const string InputValue = "input";
 
     private readonly Dictionary<Tensor, TracedValue> _values = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<nn.Module, Tensor> _lastOutput = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<nn.Module, string> _paths = new(ReferenceEqualityComparer.Instance);
     private readonly Stack<(nn.Module Module, string InputValue)> _calls = new();
+    private readonly Dictionary<nn.Module, string[]> _combined = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Tensor> _snapshots = [];
     private readonly List<GraphNode> _nodes = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal) { InputValue };
     private readonly string _rootName;
@@ -43,6 +45,18 @@ internal sealed class ModuleTracer
         {
             foreach (var module in tracer._paths.Keys.OfType<nn.Module<Tensor, Tensor>>())
             {
+                ForeignHooks.Refuse(module, tracer.Describe(module));
+                switch (module)
+                {
+                    case Residual residual:
+                        residual.Combining = parts => tracer.Combined(residual, parts);
+                        removers.Add(() => residual.Combining = null);
+                        break;
+                    case Concat concat:
+                        concat.Combining = parts => tracer.Combined(concat, parts);
+                        removers.Add(() => concat.Combining = null);
+                        break;
+                }
                 var pre = module.register_forward_pre_hook((Func<nn.Module<Tensor, Tensor>, Tensor, Tensor>)tracer.Enter);
                 var post = module.register_forward_hook((Func<nn.Module<Tensor, Tensor>, Tensor, Tensor, Tensor>)tracer.Leave);
                 removers.Add(pre.remove);
@@ -57,6 +71,8 @@ internal sealed class ModuleTracer
         {
             foreach (var remove in removers)
                 remove();
+            foreach (var snapshot in tracer._snapshots)
+                snapshot.Dispose();
         }
     }
 
@@ -71,23 +87,18 @@ internal sealed class ModuleTracer
     // Post-hook: the module's output becomes a node's value (or its input's, for a pass-through).
     private Tensor Leave(nn.Module<Tensor, Tensor> module, Tensor input, Tensor output)
     {
-        // The value read on entry: an in-place module (ReLU(inplace: true)) has overwritten the tensor since.
+        // The value read on entry (an in-place module may have overwritten the tensor since).
         var inputValue = _calls.Pop().InputValue;
         var path = PathOf(module);
         string value;
         switch (module)
         {
             case Residual residual:
-                var main = LastOutputOf(residual.Body, residual);
-                // The identity skip adds the input tensor as it is now: an in-place first module of the
-                // body (ReLU(inplace: true)) has changed it, and its value is what eager adds.
-                var skip = residual.Shortcut is { } shortcut
-                    ? LastOutputOf(shortcut, residual)
-                    : ValueOf(input, $"the skip connection of {Describe(residual)}", residual);
-                value = Add(new AddNode(NodeName(path), main, skip));
+                var terms = CombinedParts(residual);
+                value = Add(new AddNode(NodeName(path), terms[0], terms[1]));
                 break;
             case Concat concat:
-                value = Add(new ConcatNode(NodeName(path), [.. concat.Branches.Select(b => LastOutputOf(b, concat))], Axis: 1));
+                value = Add(new ConcatNode(NodeName(path), CombinedParts(concat), Axis: 1));
                 break;
             case var _ when module.children().Any():
                 // A container only passes along what its submodules produced.
@@ -99,7 +110,6 @@ internal sealed class ModuleTracer
                 break;
         }
         Define(output, value);
-        _lastOutput[module] = output;
         return output;
     }
 
@@ -110,7 +120,23 @@ internal sealed class ModuleTracer
         return node.Name;
     }
 
-    private void Define(Tensor tensor, string value) => _values[tensor] = new TracedValue(value, tensor.detach().clone());
+    // The snapshot belongs to the trace, not to whatever dispose scope a module's forward opened.
+    private void Define(Tensor tensor, string value)
+    {
+        var snapshot = tensor.detach().clone().DetachFromDisposeScope();
+        _snapshots.Add(snapshot);
+        _values[tensor] = new TracedValue(value, snapshot);
+    }
+
+    // Residual and Concat report their parts just before adding or joining them: each must be a value the
+    // trace knows, unchanged (an in-place step in a later branch may have changed an earlier one's alias).
+    private void Combined(nn.Module block, IReadOnlyList<Tensor> parts) =>
+        _combined[block] = [.. parts.Select((part, k) => ValueOf(part, $"part {k} of {Describe(block)}", block))];
+
+    private string[] CombinedParts(nn.Module block) =>
+        _combined.Remove(block, out var parts)
+            ? parts
+            : throw new InvalidOperationException($"{Describe(block)}: its parts were not reported during its forward; call it through call()");
 
     private string ValueOf(Tensor tensor, string what, nn.Module? inForwardOf)
     {
@@ -135,13 +161,6 @@ internal sealed class ModuleTracer
         var current = tensor.detach();
         return (snapshot.eq(current) | (snapshot.isnan() & current.isnan())).all().item<bool>();
     }
-
-    // The branch's result by name only: the block may have disposed it already, and its sum or
-    // concatenation is computed by this package's own code, which changes nothing in place.
-    private string LastOutputOf(nn.Module branch, nn.Module container) =>
-        _lastOutput.TryGetValue(branch, out var output) && _values.TryGetValue(output, out var traced)
-            ? traced.Name
-            : throw new InvalidOperationException($"{Describe(container)}: its branch {Describe(branch)} was not called through call() during the forward");
 
     private string PathOf(nn.Module module) => _paths.GetValueOrDefault(module, "");
 
