@@ -22,17 +22,16 @@ public sealed class DigitClassifier : IDisposable
 {
     private readonly DigitPipeline _pipeline;
     private readonly ConcurrentBag<PredictionEngine<DigitImageInput, DigitScores>> _engines = [];
-    private readonly byte _background;
     private bool _disposed;
 
-    private DigitClassifier(string modelPath, DigitPipeline pipeline, DigitClassifierOptions options, int? gpuDeviceId, IReadOnlyList<string> classLabels)
+    private DigitClassifier(string modelPath, DigitPipeline pipeline, DigitClassifierOptions options, int? gpuDeviceId, CheckedModel model)
     {
         ModelPath = modelPath;
-        ClassLabels = classLabels;
+        ClassLabels = model.ClassLabels;
+        Metadata = model.Metadata;
         _pipeline = pipeline;
         Options = options;
         GpuDeviceId = gpuDeviceId;
-        _background = options.InvertImages ? byte.MaxValue : byte.MinValue;
     }
 
     /// <summary>The model file, as a full path.</summary>
@@ -40,6 +39,12 @@ public sealed class DigitClassifier : IDisposable
 
     /// <summary>The model's class labels in output order (from its metadata; the digits "0"–"9" by default).</summary>
     public IReadOnlyList<string> ClassLabels { get; }
+
+    /// <summary>
+    /// The model file's metadata as the exporter wrote it (<c>variant</c>, <c>dataset</c>, <c>test_metrics</c>, …; keys in
+    /// <c>ModelMetadataKeys</c>): what an app shows about the model.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>The options the classifier was created with.</summary>
     public DigitClassifierOptions Options { get; }
@@ -49,7 +54,7 @@ public sealed class DigitClassifier : IDisposable
 
     /// <summary>Loads the model, checks it against the model contract, and builds the pipeline once.</summary>
     /// <param name="modelPath">An ONNX file written by the exporter.</param>
-    /// <param name="options">Device, fallback and inversion; defaults to CPU, light-on-dark.</param>
+    /// <param name="options">Device, fallback and polarity; defaults to CPU and per-picture polarity.</param>
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is empty, not ONNX, or its tensors do not match the contract.</exception>
     /// <exception cref="DeviceUnavailableException">CUDA was asked for, is unusable, and fallback is disallowed.</exception>
@@ -57,8 +62,9 @@ public sealed class DigitClassifier : IDisposable
     {
         options ??= new DigitClassifierOptions();
         var model = CheckedModel.Open(modelPath, options);
-        return new DigitClassifier(model.FullPath, DigitPipeline.Create(model.FullPath, model.GpuDeviceId, options.InvertImages),
-            options, model.GpuDeviceId, model.ClassLabels);
+        // The pipeline always sees light digits on dark: each picture is turned round before, if it needs it.
+        return new DigitClassifier(model.FullPath, DigitPipeline.Create(model.FullPath, model.GpuDeviceId, invert: false),
+            options, model.GpuDeviceId, model);
     }
 
     /// <summary>Predicts from an image file (PNG, JPEG, BMP, GIF, WebP; any size, gray or colour).</summary>
@@ -91,10 +97,14 @@ public sealed class DigitClassifier : IDisposable
     /// <param name="encoded">The encoded image.</param>
     /// <param name="source">Names the input in error messages.</param>
     /// <exception cref="InvalidDataException">The data is empty, not an image, corrupt, or of absurd size.</exception>
-    public DigitPrediction PredictEncoded(ReadOnlySpan<byte> encoded, string source = "encoded image")
+    /// <param name="polarity">Overrides <see cref="DigitClassifierOptions.Polarity"/> for this picture.</param>
+    public DigitPrediction PredictEncoded(ReadOnlySpan<byte> encoded, string source = "encoded image", DigitPolarity? polarity = null)
     {
         ThrowIfDisposed();
-        return Predict(ImageDecoder.Decode(encoded, source, _background));
+        var reading = polarity ?? Options.Polarity;
+        // Transparent pixels show the background the strokes need (white under dark strokes), unless forced.
+        byte? background = reading switch { DigitPolarity.DarkOnLight => byte.MaxValue, DigitPolarity.LightOnDark => byte.MinValue, _ => null };
+        return Predict(ImageDecoder.Decode(encoded, source, background), reading);
     }
 
     /// <summary>Predicts from raw 28×28 gray bytes, row-major, in the picture's own polarity.</summary>
@@ -104,20 +114,23 @@ public sealed class DigitClassifier : IDisposable
         ThrowIfDisposed();
         if (pixels.Length != Shared.ModelContract.PixelCount)
             GrayImage.FromRaw(pixels); // throws the descriptive error
-        return Run(GrayImage.ToMLImage(pixels, Shared.ModelContract.Width, Shared.ModelContract.Height), InkCheck.IsBlank(pixels));
+        return Predict(GrayImage.FromRaw(pixels));
     }
 
     /// <summary>Predicts from a decoded gray image of any size.</summary>
-    public DigitPrediction Predict(GrayImage image)
+    /// <param name="image">The picture.</param>
+    /// <param name="polarity">Overrides <see cref="DigitClassifierOptions.Polarity"/> for this picture.</param>
+    public DigitPrediction Predict(GrayImage image, DigitPolarity? polarity = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         ThrowIfDisposed();
-        return Run(image.ToMLImage(), InkCheck.IsBlank(image.Pixels));
+        var reading = PictureReading.Of(image, polarity ?? Options.Polarity);
+        return Run(GrayImage.ToMLImage(reading.Pixels, image.Width, image.Height), reading);
     }
 
     /// <summary>
     /// Predicts many decoded images (any sizes) in one streaming pass of the pipeline — ML.NET's batch
-    /// path, several times the throughput of one <see cref="Predict(GrayImage)"/> call per image.
+    /// path, several times the throughput of one <see cref="Predict(GrayImage, DigitPolarity?)"/> call per image.
     /// Thread-safe; results are in input order and equal the single predictions.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="images"/> or one of them is null.</exception>
@@ -130,14 +143,15 @@ public sealed class DigitClassifier : IDisposable
             if (images[i] is null)
                 throw new ArgumentNullException(nameof(images), $"image {i} of the batch is null");
         }
-        var scores = _pipeline.Score(images);
+        var readings = images.Select(image => PictureReading.Of(image, Options.Polarity)).ToArray();
+        var scores = _pipeline.Score([.. readings.Select((reading, i) => new GrayImage(images[i].Width, images[i].Height, reading.Pixels))]);
         var predictions = new DigitPrediction[images.Count];
         for (var i = 0; i < predictions.Length; i++)
-            predictions[i] = DigitPrediction.From(scores.LogitsOf(i).ToArray(), scores.ProbabilitiesOf(i).ToArray(), InkCheck.IsBlank(images[i].Pixels), ClassLabels);
+            predictions[i] = DigitPrediction.From(scores.LogitsOf(i).ToArray(), scores.ProbabilitiesOf(i).ToArray(), readings[i], ClassLabels);
         return predictions;
     }
 
-    private DigitPrediction Run(Microsoft.ML.Data.MLImage image, bool isBlank)
+    private DigitPrediction Run(Microsoft.ML.Data.MLImage image, PictureReading reading)
     {
         if (!_engines.TryTake(out var engine))
             engine = _pipeline.CreateEngine();
@@ -146,7 +160,7 @@ public sealed class DigitClassifier : IDisposable
             // A fresh output object per call: the caller keeps the arrays.
             var scores = new DigitScores();
             engine.Predict(new DigitImageInput { Image = image }, ref scores);
-            return DigitPrediction.From(scores.Logits, scores.Probabilities, isBlank, ClassLabels);
+            return DigitPrediction.From(scores.Logits, scores.Probabilities, reading, ClassLabels);
         }
         finally
         {

@@ -12,12 +12,15 @@ public static class DigitColumns
     /// <summary>Output: float[10], the model's raw scores.</summary>
     public const string Logits = ModelContract.LogitsName;
 
-    /// <summary>Output: float[10], the class probabilities (the model's softmax), in class order.</summary>
-    public const string Score = ModelContract.ProbabilitiesName;
+    /// <summary>Output: float[10], the class probabilities (the model's softmax), in class order: ML.NET's score column.</summary>
+    public const string Score = "Score";
 
     /// <summary>Output: the most probable class's index (int, 0–9).</summary>
     public const string PredictedClass = "PredictedClass";
 
-    /// <summary>Output: the most probable class's label (a string: the model's own, e.g. "7"), ML.NET's usual name.</summary>
+    /// <summary>
+    /// Output: the most probable class as a key, as ML.NET's trainers produce it: key value k + 1 is class k, and
+    /// the key values' names are the model's class labels ("0"–"9"). <c>MapKeyToValue</c> turns it into the label text.
+    /// </summary>
     public const string PredictedLabel = "PredictedLabel";
 }

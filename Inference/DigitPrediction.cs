@@ -15,6 +15,15 @@ public sealed record DigitPrediction(int Digit, IReadOnlyList<float> Probabiliti
     /// </summary>
     public bool IsBlank { get; init; }
 
+    /// <summary>
+    /// The ink covers too little of the picture to be a digit (a dot, a speck; see
+    /// <see cref="PictureReading.MinimumInkExtent"/>): like <see cref="IsBlank"/>, the answer means nothing.
+    /// </summary>
+    public bool IsTooSmall { get; init; }
+
+    /// <summary>The picture was read as a dark digit on a light background and inverted before scoring.</summary>
+    public bool Inverted { get; init; }
+
     private readonly string? _label;
 
     /// <summary>
@@ -35,9 +44,15 @@ public sealed record DigitPrediction(int Digit, IReadOnlyList<float> Probabiliti
         [.. Probabilities.Select((p, digit) => (Digit: digit, Probability: p))
             .OrderByDescending(x => x.Probability).ThenBy(x => x.Digit).Take(count)];
 
-    internal static DigitPrediction From(float[] logits, float[] probabilities, bool isBlank, IReadOnlyList<string> labels)
+    internal static DigitPrediction From(float[] logits, float[] probabilities, PictureReading reading, IReadOnlyList<string> labels)
     {
         var digit = ScoredBatch.ArgMax(probabilities);
-        return new(digit, probabilities, logits) { IsBlank = isBlank, Label = labels[digit] };
+        return new(digit, probabilities, logits)
+        {
+            IsBlank = reading.IsBlank,
+            IsTooSmall = reading.IsTooSmall,
+            Inverted = reading.Inverted,
+            Label = labels[digit],
+        };
     }
 }

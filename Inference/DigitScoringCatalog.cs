@@ -11,7 +11,8 @@ namespace MnistBn.Inference;
 /// var ml = new MLContext();
 /// var data = ml.Data.LoadFromEnumerable(rows);                     // rows with an MLImage property "image"
 /// var model = ml.Transforms.ScoreDigits("models/lenet-bn.onnx").Fit(data);
-/// var scored = model.Transform(data);                             // + Score (float[10]) and PredictedLabel (string)
+/// var scored = model.Transform(data);                             // + Score (float[10]), PredictedLabel (key), PredictedClass (int)
+/// var metrics = ml.MulticlassClassification.Evaluate(scored);      // with a key-typed "Label" column in data
 /// ml.Model.Save(model, data.Schema, "digits.zip");
 ///
 /// var other = new MLContext();
@@ -29,7 +30,9 @@ public static class DigitScoringCatalog
     /// </summary>
     /// <param name="catalog">The transforms catalog of an <see cref="MLContext"/>.</param>
     /// <param name="modelPath">An ONNX file written by the MnistBn exporter (checked here).</param>
-    /// <param name="options">Device, CPU fallback and inversion; defaults to CPU, light digits on dark.</param>
+    /// <param name="options">Device, CPU fallback and polarity; defaults to CPU. The image column is scored as given
+    /// (MNIST's light digits on dark) unless <see cref="DigitClassifierOptions.Polarity"/> is <see cref="DigitPolarity.DarkOnLight"/>:
+    /// per-picture detection needs the pixels, which <see cref="DigitClassifier"/> has.</param>
     /// <param name="imageColumnName">The input column: an <c>MLImage</c> of any size.</param>
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not an ONNX model of the contract's shape.</exception>
@@ -40,7 +43,7 @@ public static class DigitScoringCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrWhiteSpace(imageColumnName);
         var model = CheckedModel.Open(modelPath, options ??= new DigitClassifierOptions());
-        return DigitPipeline.Estimator(catalog, model.FullPath, model.GpuDeviceId, options.InvertImages, imageColumnName, model.ClassLabels);
+        return DigitPipeline.Estimator(catalog, model.FullPath, model.GpuDeviceId, options.Polarity == DigitPolarity.DarkOnLight, imageColumnName, model.ClassLabels);
     }
 
     /// <summary>

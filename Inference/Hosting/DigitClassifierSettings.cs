@@ -16,8 +16,8 @@ public sealed class DigitClassifierSettings
     /// <summary>When CUDA is unusable: true → warn and use the CPU; false → fail at startup.</summary>
     public bool AllowCpuFallback { get; set; } = true;
 
-    /// <summary>True for dark digits on a light background.</summary>
-    public bool InvertImages { get; set; }
+    /// <summary>Which way round the digits are; <see cref="DigitPolarity.Auto"/> (default) decides per picture.</summary>
+    public DigitPolarity Polarity { get; set; } = DigitPolarity.Auto;
 
     /// <summary>What is wrong with these settings, as one line an app developer can act on; null when valid.</summary>
     internal string? Problem(string name)
@@ -39,7 +39,7 @@ public sealed class DigitClassifierSettings
     {
         Device = Device,
         AllowCpuFallback = AllowCpuFallback,
-        InvertImages = InvertImages,
+        Polarity = Polarity,
         Log = log,
     };
 }

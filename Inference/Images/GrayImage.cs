@@ -46,9 +46,10 @@ public sealed class GrayImage
     /// <summary>Decodes an encoded picture (PNG, JPEG, BMP, GIF, WebP; any size) into gray, strictly.</summary>
     /// <param name="encoded">The whole encoded file.</param>
     /// <param name="source">Names the input in error messages (a path, or e.g. "upload").</param>
-    /// <param name="background">Gray value transparent pixels are composited over (255 for dark-on-light pictures).</param>
+    /// <param name="background">Gray value transparent pixels are composited over (255 for dark-on-light pictures); null
+    /// (default) picks white under dark strokes and black under light ones.</param>
     /// <exception cref="InvalidDataException">Empty, not an image, of absurd size, or truncated/corrupt.</exception>
-    public static GrayImage Decode(ReadOnlySpan<byte> encoded, string source, byte background = 0) =>
+    public static GrayImage Decode(ReadOnlySpan<byte> encoded, string source, byte? background = null) =>
         ImageDecoder.Decode(encoded, source, background);
 
     /// <summary>

@@ -21,9 +21,10 @@ internal static class ImageDecoder
     /// <summary>Decodes <paramref name="encoded"/> into gray.</summary>
     /// <param name="encoded">The whole encoded file.</param>
     /// <param name="source">Names the input in error messages (a path, or e.g. "stream").</param>
-    /// <param name="background">Gray value transparent pixels are composited over (the picture's background).</param>
+    /// <param name="background">Gray value transparent pixels are composited over (the picture's background); null picks the
+    /// one opposite the visible strokes: white under dark strokes, black under light ones.</param>
     /// <exception cref="InvalidDataException">Empty, not an image, absurd size, or truncated/corrupt data.</exception>
-    public static GrayImage Decode(ReadOnlySpan<byte> encoded, string source, byte background = 0)
+    public static GrayImage Decode(ReadOnlySpan<byte> encoded, string source, byte? background = null)
     {
         if (encoded.IsEmpty)
             throw new InvalidDataException($"{source}: empty (0 bytes), expected an image (PNG, JPEG, BMP, GIF or WebP)");
@@ -52,7 +53,7 @@ internal static class ImageDecoder
         }
         if (result != SKCodecResult.Success)
             throw new InvalidDataException($"{source}: image data is truncated or corrupt ({width}×{height}, decoder said {result})");
-        return new GrayImage(width, height, ToGray(bgra, background));
+        return new GrayImage(width, height, ToGray(bgra, background ?? BackgroundFor(bgra)));
     }
 
     /// <summary>Refuses sizes that are empty or absurd, before decoding allocates anything.</summary>
@@ -67,6 +68,20 @@ internal static class ImageDecoder
             throw new InvalidDataException(
                 $"{source}: image is {width}×{height} = {width * height:N0} pixels, more than the accepted {MaxPixels:N0} " +
                 $"(e.g. 4096×4096); refusing to decode it");
+    }
+
+    // Strokes drawn on a transparent canvas: their alpha-weighted brightness says which background shows
+    // them (dark strokes → white, light strokes → black). An opaque picture never reads its background.
+    private static byte BackgroundFor(byte[] bgra)
+    {
+        double weighted = 0, alpha = 0;
+        for (var i = 0; i < bgra.Length; i += 4)
+        {
+            var a = bgra[i + 3];
+            weighted += a * (bgra[i] + bgra[i + 1] + bgra[i + 2]) / 3.0;
+            alpha += a;
+        }
+        return alpha > 0 && weighted / alpha < 128 ? byte.MaxValue : byte.MinValue;
     }
 
     // Gray pictures (R = G = B) keep their value exactly, so a PNG of an MNIST digit scores exactly

@@ -3,15 +3,15 @@
 namespace MnistBn.Inference.Pipeline;
 
 /// <summary>A model file that passed the contract check, with its labels and the device it will run on.</summary>
-internal sealed record CheckedModel(string FullPath, IReadOnlyList<string> ClassLabels, int? GpuDeviceId)
+internal sealed record CheckedModel(string FullPath, IReadOnlyList<string> ClassLabels, IReadOnlyDictionary<string, string> Metadata, int? GpuDeviceId)
 {
     /// <inheritdoc cref="DigitClassifier.Create" path="/exception"/>
     public static CheckedModel Open(string modelPath, DigitClassifierOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         var full = Path.GetFullPath(modelPath);
-        var labels = OnnxModelCheck.ValidateFile(full);
+        var (labels, metadata) = OnnxModelCheck.ValidateFile(full);
         var gpu = DeviceResolver.Resolve(options.Device, options.AllowCpuFallback, full, options.Log);
-        return new CheckedModel(full, labels, gpu);
+        return new CheckedModel(full, labels, metadata, gpu);
     }
 }

@@ -43,7 +43,7 @@ internal sealed class DigitPipeline : IDisposable
 
     /// <summary>
     /// The chain: ResizeImages(28×28) → ExtractPixels(one channel, planar, contract scaling) →
-    /// ApplyOnnxModel (→ PredictedClass → PredictedLabel, the model's labels). Apps get it through <see cref="DigitScoringCatalog.ScoreDigits"/>.
+    /// ApplyOnnxModel (→ Score, PredictedClass, PredictedLabel as a key over the model's labels). Apps get it through <see cref="DigitScoringCatalog.ScoreDigits"/>.
     /// </summary>
     internal static IEstimator<ITransformer> Estimator(
         TransformsCatalog transforms, string modelPath, int? gpuDeviceId, bool invert, string imageColumn, IReadOnlyList<string>? predictedLabels)
@@ -83,11 +83,25 @@ internal sealed class DigitPipeline : IDisposable
             }));
         if (predictedLabels is null)
             return estimator;
+        // ML.NET's shape of a multiclass scorer's output, so that MulticlassClassification.Evaluate works
+        // with its defaults: Score (the probabilities, float[classes]) and PredictedLabel as a key whose
+        // key values are the model's class names in class order. PredictedClass keeps the plain index.
         var labelOf = predictedLabels.Select((label, index) => new KeyValuePair<int, string>(index, label));
+        var classNames = new MLContext().Data.LoadFromEnumerable(predictedLabels.Select(label => new ClassName { Name = label }));
         return estimator
+            .Append(transforms.CopyColumns(DigitColumns.Score, ModelContract.ProbabilitiesName))
             .Append(transforms.CustomMapping<ScoreRow, PredictedClassRow>(PredictedClassMapping.Map, PredictedClassMapping.ContractName))
-            .Append(transforms.Conversion.MapValue(DigitColumns.PredictedLabel, labelOf, DigitColumns.PredictedClass))
-            .Append(transforms.DropColumns(ResizedColumn, ModelContract.InputName));
+            .Append(transforms.Conversion.MapValue(PredictedNameColumn, labelOf, DigitColumns.PredictedClass))
+            .Append(transforms.Conversion.MapValueToKey(DigitColumns.PredictedLabel, PredictedNameColumn, keyData: classNames))
+            .Append(transforms.DropColumns(ResizedColumn, ModelContract.InputName, ModelContract.ProbabilitiesName, PredictedNameColumn));
+    }
+
+    private const string PredictedNameColumn = "predicted_name";
+
+    /// <summary>One class name, in class order: the key values of PredictedLabel.</summary>
+    private sealed class ClassName
+    {
+        public string Name { get; set; } = "";
     }
 
     /// <summary>

@@ -8,13 +8,14 @@ namespace MnistBn.Inference.Pipeline;
 /// <summary>Checks that an ONNX file exists, loads, and matches <see cref="ModelContract"/>.</summary>
 internal static class OnnxModelCheck
 {
-    /// <summary>Opens a CPU session on the file, checks it against the contract and returns its class labels.</summary>
+    /// <summary>Opens a CPU session on the file, checks it against the contract and returns its class labels and metadata.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is empty, not ONNX, or breaks the contract.</exception>
-    public static IReadOnlyList<string> ValidateFile(string path)
+    public static (IReadOnlyList<string> ClassLabels, IReadOnlyDictionary<string, string> Metadata) ValidateFile(string path)
     {
         using var session = OpenSession(path, options: null);
-        return ClassLabels(session, Path.GetFullPath(path));
+        var metadata = new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
+        return (ClassLabels(session, Path.GetFullPath(path)), metadata);
     }
 
     /// <summary>

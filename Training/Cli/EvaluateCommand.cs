@@ -27,10 +27,9 @@ internal static class EvaluateCommand
         Description = "Evaluate image files laid out as <dir>/<digit>/<file> instead of the IDX test set; unreadable files are reported and skipped (exit code 1); a folder without a usable image is an error.",
     };
 
-    private static readonly Option<bool> Invert = new("--invert")
-    {
-        Description = "The folder's images are dark digits on a light background.",
-    };
+    private static readonly Option<string> Polarity = PolarityOption.Create();
+
+    private static readonly Option<bool> Invert = PolarityOption.CreateInvert();
 
     public static Command Create()
     {
@@ -38,6 +37,7 @@ internal static class EvaluateCommand
             .WithCommonOptions();
         command.Options.Add(Models);
         command.Options.Add(ImagesDir);
+        command.Options.Add(Polarity);
         command.Options.Add(Invert);
         command.SetAction((parse, cancel) => CliErrors.GuardAsync(async () =>
         {
@@ -46,7 +46,7 @@ internal static class EvaluateCommand
             var folder = parse.GetValue(ImagesDir)?.FullName;
             var options = ClassifierOptionsFromConfig.For(config.Evaluation, Console.Error.WriteLine) with
             {
-                InvertImages = parse.GetValue(Invert),
+                Polarity = PolarityOption.Of(parse, Polarity, Invert),
             };
             LabeledImages? test = null;
             if (folder is null)

@@ -26,10 +26,9 @@ internal static class PredictCommand
         Description = "Predict with every exported variant (lenet-<variant>.onnx for each of model.variants).",
     };
 
-    private static readonly Option<bool> Invert = new("--invert")
-    {
-        Description = "The images are dark digits on a light background (MNIST is light on dark).",
-    };
+    private static readonly Option<string> Polarity = PolarityOption.Create();
+
+    private static readonly Option<bool> Invert = PolarityOption.CreateInvert();
 
     public static Command Create()
     {
@@ -38,6 +37,7 @@ internal static class PredictCommand
         command.Arguments.Add(Images);
         command.Options.Add(Models);
         command.Options.Add(Both);
+        command.Options.Add(Polarity);
         command.Options.Add(Invert);
         command.SetAction(parse => CliErrors.Guard(() =>
         {
@@ -45,7 +45,7 @@ internal static class PredictCommand
             var models = InferenceModels.Select(config, root, parse.GetValue(Models), parse.GetValue(Both));
             var options = ClassifierOptionsFromConfig.For(config.Evaluation, Console.Error.WriteLine) with
             {
-                InvertImages = parse.GetValue(Invert),
+                Polarity = PolarityOption.Of(parse, Polarity, Invert),
             };
             var failed = 0;
             foreach (var modelPath in models)
@@ -58,8 +58,11 @@ internal static class PredictCommand
                     {
                         var prediction = classifier.PredictFile(image.FullName);
                         var top = string.Join(", ", prediction.Top(3).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Digit}: {t.Probability:F4}")));
-                        Console.WriteLine($"{image.FullName}\t{name}\t" +
-                            (prediction.IsBlank ? "blank (no ink), no digit" : $"digit {prediction.Label}") + $"\ttop-3 {top}");
+                        var reading = prediction.IsBlank ? "blank (no ink), no digit"
+                            : prediction.IsTooSmall ? "too small to be a digit (a dot?), no digit"
+                            : $"digit {prediction.Label}";
+                        var polarity = prediction.Inverted ? "read as dark on light" : "read as light on dark";
+                        Console.WriteLine($"{image.FullName}\t{name}\t{reading}\t{polarity}\ttop-3 {top}");
                     }
                     catch (Exception error) when (error is InvalidDataException or IOException)
                     {

@@ -21,12 +21,12 @@ internal sealed record LabeledImageFolder(
 {
     /// <summary>Reads every file under <c>&lt;root&gt;/&lt;digit&gt;/</c> (sub-folders included), in ordinal path order.</summary>
     /// <param name="root">The folder.</param>
-    /// <param name="invert">Dark digits on light background: transparent pixels count as white.</param>
+    /// <param name="background">Gray value transparent pixels are composited over; null picks it per picture (white under dark strokes).</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist (or is a file).</exception>
     /// <exception cref="FileNotFoundException">The folder holds no files.</exception>
     /// <exception cref="InvalidDataException">No file in the folder is a usable, labelled image.</exception>
     /// <param name="classLabels">The model's class labels: the folder names, in class order.</param>
-    public static LabeledImageFolder Read(string root, IReadOnlyList<string> classLabels, bool invert = false)
+    public static LabeledImageFolder Read(string root, IReadOnlyList<string> classLabels, byte? background = null)
     {
         var full = Path.GetFullPath(root);
         if (File.Exists(full))
@@ -47,7 +47,7 @@ internal sealed record LabeledImageFolder(
             }
             try
             {
-                images.Add(ImageDecoder.Decode(File.ReadAllBytes(file), file, invert ? byte.MaxValue : byte.MinValue));
+                images.Add(ImageDecoder.Decode(File.ReadAllBytes(file), file, background));
                 labels.Add(label.Value);
                 paths.Add(file);
             }

@@ -19,15 +19,15 @@ internal sealed record FolderEvaluation(EvaluationMetrics Metrics, LabeledImageF
 internal sealed class ModelEvaluator : IDisposable
 {
     private readonly DigitPipeline _pipeline;
-    private readonly bool _invert;
+    private readonly DigitPolarity _polarity;
 
-    private ModelEvaluator(string modelPath, DigitPipeline pipeline, int? gpuDeviceId, bool invert, IReadOnlyList<string> classLabels)
+    private ModelEvaluator(string modelPath, DigitPipeline pipeline, int? gpuDeviceId, DigitPolarity polarity, IReadOnlyList<string> classLabels)
     {
         ClassLabels = classLabels;
         ModelPath = modelPath;
         _pipeline = pipeline;
         GpuDeviceId = gpuDeviceId;
-        _invert = invert;
+        _polarity = polarity;
     }
 
     /// <summary>The model file, as a full path.</summary>
@@ -39,14 +39,15 @@ internal sealed class ModelEvaluator : IDisposable
     /// <summary>The model's class labels in output order (its metadata's, or the digits).</summary>
     public IReadOnlyList<string> ClassLabels { get; }
 
-    /// <summary>Checks the model and builds the pipeline (device and inversion from <paramref name="options"/>).</summary>
+    /// <summary>Checks the model and builds the pipeline (device, and the image folders' polarity, from <paramref name="options"/>).</summary>
     /// <inheritdoc cref="DigitClassifier.Create" path="/exception"/>
     public static ModelEvaluator Create(string modelPath, DigitClassifierOptions? options = null)
     {
         options ??= new DigitClassifierOptions();
         var model = CheckedModel.Open(modelPath, options);
-        return new ModelEvaluator(model.FullPath, DigitPipeline.Create(model.FullPath, model.GpuDeviceId, options.InvertImages),
-            model.GpuDeviceId, options.InvertImages, model.ClassLabels);
+        // The IDX test set is MNIST's own light-on-dark digits; folder images are turned round per picture.
+        return new ModelEvaluator(model.FullPath, DigitPipeline.Create(model.FullPath, model.GpuDeviceId, invert: false),
+            model.GpuDeviceId, options.Polarity, model.ClassLabels);
     }
 
     /// <summary>Scores every image of <paramref name="data"/> (any image size; resized by the pipeline).</summary>
@@ -70,8 +71,10 @@ internal sealed class ModelEvaluator : IDisposable
     /// <inheritdoc cref="LabeledImageFolder.Read" path="/exception"/>
     public FolderEvaluation EvaluateFolder(string folder)
     {
-        var images = LabeledImageFolder.Read(folder, ClassLabels, _invert);
-        var metrics = EvaluationMetrics.Compute(images.Labels, Score(images.Images), images.Paths);
+        byte? background = _polarity switch { DigitPolarity.DarkOnLight => byte.MaxValue, DigitPolarity.LightOnDark => byte.MinValue, _ => null };
+        var images = LabeledImageFolder.Read(folder, ClassLabels, background);
+        var lightOnDark = images.Images.Select(image => new GrayImage(image.Width, image.Height, PictureReading.Of(image, _polarity).Pixels)).ToList();
+        var metrics = EvaluationMetrics.Compute(images.Labels, Score(lightOnDark), images.Paths);
         return new FolderEvaluation(metrics, images);
     }
 

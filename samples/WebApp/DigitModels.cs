@@ -74,7 +74,7 @@ public sealed class DigitModels : IDisposable
     }
 
     /// <summary>Every model's prediction for <paramref name="image"/>, in model order; null once disposed (the app is stopping).</summary>
-    public IReadOnlyList<ModelPrediction>? PredictAll(GrayImage image)
+    public IReadOnlyList<ModelPrediction>? PredictAll(GrayImage image, DigitPolarity polarity = DigitPolarity.Auto)
     {
         _gate.EnterReadLock();
         try
@@ -84,8 +84,8 @@ public sealed class DigitModels : IDisposable
             var predictions = new List<ModelPrediction>(Models.Count);
             foreach (var (name, classifier) in Models)
             {
-                var p = classifier.Predict(image);
-                predictions.Add(new ModelPrediction(name, p.Digit, p.Label, p.Confidence, p.IsBlank, p.Probabilities));
+                var p = classifier.Predict(image, polarity);
+                predictions.Add(new ModelPrediction(name, p.Digit, p.Label, p.Confidence, p.IsBlank, p.IsTooSmall, p.Inverted, p.Probabilities));
             }
             return predictions;
         }

@@ -2,7 +2,8 @@
 // Body forms, chosen by Content-Type:
 //   image/png, image/jpeg (also bmp, gif, webp)  an encoded picture of any size
 //   application/octet-stream                    raw 28×28 gray bytes, row-major (784 bytes)
-// ?invert=true: the picture is a dark digit on a light background (MNIST digits are light on dark).
+// ?polarity=auto|light-on-dark|dark-on-light: which way round the digit is; auto (default) lets the
+// library decide from the picture's border. ?invert=true is the older spelling of dark-on-light.
 // Client mistakes are answered 4xx with {"error": "..."} naming the problem, never 500. Once the app
 // is stopping, requests are answered 503 {"error": "shutting down"}: the client should retry elsewhere.
 using Microsoft.AspNetCore.Http.Features;
@@ -11,8 +12,12 @@ using MnistBn.Shared;
 
 namespace MnistBn.WebApp;
 
-/// <summary>One model's answer: the class index and its label, the probability, and whether the picture was blank (no ink: the answer means nothing).</summary>
-public sealed record ModelPrediction(string Model, int Digit, string Label, float Confidence, bool Blank, IReadOnlyList<float> Probabilities);
+/// <summary>
+/// One model's answer: the class index and its label, the probability; whether the picture was blank or its ink too
+/// small to be a digit (either way the answer means nothing), and whether it was read as dark on light and inverted.
+/// </summary>
+public sealed record ModelPrediction(
+    string Model, int Digit, string Label, float Confidence, bool Blank, bool TooSmall, bool Inverted, IReadOnlyList<float> Probabilities);
 
 /// <summary>The response of POST /predict.</summary>
 public sealed record PredictResponse(IReadOnlyList<ModelPrediction> Predictions);
@@ -42,6 +47,9 @@ public static class PredictEndpoint
         var invert = false;
         if (request.Query.TryGetValue("invert", out var invertText) && !bool.TryParse(invertText, out invert))
             return Error(StatusCodes.Status400BadRequest, $"query parameter 'invert' must be true or false, not '{invertText}'");
+        var polarity = invert ? DigitPolarity.DarkOnLight : DigitPolarity.Auto;
+        if (request.Query.TryGetValue("polarity", out var polarityText) && !Polarities.TryGetValue(polarityText.ToString(), out polarity))
+            return Error(StatusCodes.Status400BadRequest, $"query parameter 'polarity' must be one of {string.Join(", ", Polarities.Keys)}, not '{polarityText}'");
 
         var mediaType = MediaType(request.ContentType);
         var isRaw = mediaType == RawContentType;
@@ -65,16 +73,14 @@ public static class PredictEndpoint
         {
             image = isRaw
                 ? GrayImage.FromRaw(body, "raw body")
-                : GrayImage.Decode(body, $"{mediaType} body", background: invert ? byte.MaxValue : byte.MinValue);
+                : GrayImage.Decode(body, $"{mediaType} body", Background(polarity));
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException)
         {
             return Error(StatusCodes.Status400BadRequest, e.Message);
         }
-        if (invert)
-            Invert(image.Pixels);
 
-        var predictions = models.PredictAll(image);
+        var predictions = models.PredictAll(image, polarity);
         return predictions is null
             ? Error(StatusCodes.Status503ServiceUnavailable, ShuttingDown)
             : Results.Ok(new PredictResponse(predictions));
@@ -123,9 +129,18 @@ public static class PredictEndpoint
         return (buffer.ToArray(), false);
     }
 
-    private static void Invert(byte[] pixels)
+    private static readonly Dictionary<string, DigitPolarity> Polarities = new(StringComparer.Ordinal)
     {
-        for (var i = 0; i < pixels.Length; i++)
-            pixels[i] = (byte)(byte.MaxValue - pixels[i]);
-    }
+        ["auto"] = DigitPolarity.Auto,
+        ["light-on-dark"] = DigitPolarity.LightOnDark,
+        ["dark-on-light"] = DigitPolarity.DarkOnLight,
+    };
+
+    // Transparent pixels show the background the strokes need (the library picks it for auto).
+    private static byte? Background(DigitPolarity polarity) => polarity switch
+    {
+        DigitPolarity.DarkOnLight => byte.MaxValue,
+        DigitPolarity.LightOnDark => byte.MinValue,
+        _ => null,
+    };
 }

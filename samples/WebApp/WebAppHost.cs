@@ -74,6 +74,8 @@ public static class WebAppHost
             name = m.Name,
             path = m.Classifier.ModelPath,
             device = m.Classifier.GpuDeviceId is { } id ? $"cuda:{id}" : "cpu",
+            description = ModelInfo.Describe(m.Classifier),
+            testAccuracy = ModelInfo.TestAccuracy(m.Classifier),
         }));
         // ASP.NET Core health checks. Liveness runs no check: the process answers. Readiness runs the
         // models check (loaded, and the app not shutting down).

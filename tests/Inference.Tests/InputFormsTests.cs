@@ -1,6 +1,6 @@
 // Every way an app can hand in a digit gives the same answer for the same picture: raw bytes, a PNG
 // file, a stream, encoded bytes; colour and larger pictures are converted and resized; inversion
-// handles dark-on-light pictures.
+// of dark-on-light pictures is PolarityTests'.
 using MnistBn.Shared;
 using MnistBn.TestSupport;
 
@@ -77,29 +77,6 @@ public sealed class InputFormsTests(ClassifierFixture fixture) : IClassFixture<C
         }
         // Downscaling interpolates, so not bit-identical; but the same digit at 4× must score nearly the same.
         Assert.InRange(maxDifference, 0, 0.05);
-    }
-
-    [Fact]
-    public async Task Inverted_option_scores_dark_on_light_pictures_like_the_original()
-    {
-        var test = await MnistTestData.TestSetAsync();
-        using var inverting = DigitClassifier.Create(FixtureModels.BatchNorm, new DigitClassifierOptions { InvertImages = true });
-        for (var i = 0; i < 10; i++)
-        {
-            var darkOnLight = TestImages.Invert(test.Image(i));
-            var expected = Classifier.PredictPixels(test.Image(i));
-            Assert.Equal(expected.Probabilities, inverting.PredictPixels(darkOnLight).Probabilities);
-            Assert.Equal(expected.Probabilities, inverting.PredictEncoded(TestImages.GrayPng(darkOnLight)).Probabilities);
-        }
-    }
-
-    [Fact]
-    public async Task Without_the_inversion_option_a_dark_on_light_picture_scores_differently()
-    {
-        var test = await MnistTestData.TestSetAsync();
-        var plain = Classifier.PredictPixels(test.Image(0));
-        var inverted = Classifier.PredictPixels(TestImages.Invert(test.Image(0)));
-        Assert.NotEqual(plain.Probabilities, inverted.Probabilities);
     }
 
     [Fact]

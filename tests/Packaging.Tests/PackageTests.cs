@@ -137,7 +137,9 @@ public sealed partial class PackageTests
         var ml = new MLContext(seed: 0);
         var data = ml.Data.LoadFromEnumerable(Rows());
         var pipeline = ml.Transforms.CopyColumns("TruthCopy", nameof(Row.Truth))
-            .Append(ml.Transforms.ScoreDigits(modelPath, imageColumnName: nameof(Row.Image)));
+            .Append(ml.Transforms.ScoreDigits(modelPath, imageColumnName: nameof(Row.Image)))
+            // PredictedLabel is a key, as ML.NET trainers make it; its key values are the labels.
+            .Append(ml.Transforms.Conversion.MapKeyToValue(DigitColumns.PredictedLabel));
         var fitted = pipeline.Fit(data);
         var first = Predictions(ml, fitted);
         ml.Model.Save(fitted, data.Schema, savedPath);

@@ -102,6 +102,13 @@ public sealed class BadInputTests(TestAppFixture fixture) : IClassFixture<TestAp
         Assert.Contains("invert", error);
     }
 
+    [Fact]
+    public async Task Invalid_polarity_value_is_400_naming_the_choices()
+    {
+        var error = await ErrorAsync(TestDigits.Body(new byte[784], "application/octet-stream"), HttpStatusCode.BadRequest, "?polarity=upside-down");
+        Assert.Contains("'polarity' must be one of auto, light-on-dark, dark-on-light", error);
+    }
+
     /// <summary>PNG signature and an IHDR chunk announcing the size (CRC not checked before the size).</summary>
     private static byte[] PngHeader(int width, int height)
     {

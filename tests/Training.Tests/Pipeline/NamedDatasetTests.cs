@@ -57,7 +57,9 @@ public sealed class NamedDatasetTests : IDisposable
 
         var ml = new MLContext();
         var rows = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 200).Select(i => new ImageRow { Image = new GrayImage(28, 28, test.Image(i).ToArray()).ToMLImage() }));
-        var scored = ml.Data.CreateEnumerable<LabelRow>(ml.Transforms.ScoreDigits(model).Fit(rows).Transform(rows), reuseRowObject: false);
+        var scored = ml.Data.CreateEnumerable<LabelRow>(ml.Transforms.ScoreDigits(model)
+            .Append(ml.Transforms.Conversion.MapKeyToValue(DigitColumns.PredictedLabel)).Fit(rows).Transform(rows), reuseRowObject: false);
+        // PredictedLabel is a key whose key values are the model's class names: MapKeyToValue gives "seven".
         Assert.Equal(predictions.Select(p => p.Label), scored.Select(r => r.PredictedLabel));
     }
 
