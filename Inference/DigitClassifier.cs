@@ -8,8 +8,8 @@ namespace MnistBn.Inference;
 
 /// <summary>
 /// Classifies digit images with an exported LeNet ONNX model through the ML.NET pipeline.
-/// Thread-safe: call the Predict methods from any number of threads. Dispose when done (not while
-/// predictions are running).
+/// Thread-safe: call the Predict methods from any number of threads. Disposing while predictions run
+/// is safe: it waits for those in flight; later calls throw <see cref="ObjectDisposedException"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -22,7 +22,7 @@ public sealed class DigitClassifier : IDisposable
 {
     private readonly DigitPipeline _pipeline;
     private readonly ConcurrentBag<PredictionEngine<DigitImageInput, DigitScores>> _engines = [];
-    private bool _disposed;
+    private readonly InFlightGate _gate = new();
 
     private DigitClassifier(string modelPath, DigitPipeline pipeline, DigitClassifierOptions options, int? gpuDeviceId, CheckedModel model)
     {
@@ -69,16 +69,12 @@ public sealed class DigitClassifier : IDisposable
 
     /// <summary>Predicts from an image file (PNG, JPEG, BMP, GIF, WebP; any size, gray or colour).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, not an image, corrupt, or of absurd size.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, not an image, corrupt, of absurd size, larger than 64 MiB, or not a regular file (a pipe or device).</exception>
     public DigitPrediction PredictFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-            throw new FileNotFoundException($"{full}: is a directory, not an image file", full);
-        if (!File.Exists(full))
-            throw new FileNotFoundException($"image file not found: {full}", full);
-        return PredictEncoded(File.ReadAllBytes(full), full);
+        return PredictEncoded(RegularFile.ReadAllBytes(full, RegularFile.MaxImageBytes, "an image file"), full);
     }
 
     /// <summary>Predicts from a stream holding one encoded image (read to its end).</summary>
@@ -88,9 +84,7 @@ public sealed class DigitClassifier : IDisposable
     public DigitPrediction Predict(Stream stream, string source = "image stream")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return PredictEncoded(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), source);
+        return PredictEncoded(RegularFile.ReadBounded(stream, RegularFile.MaxImageBytes, source, "an image"), source);
     }
 
     /// <summary>Predicts from the bytes of an encoded image file (PNG, JPEG, …).</summary>
@@ -100,7 +94,7 @@ public sealed class DigitClassifier : IDisposable
     /// <param name="polarity">Overrides <see cref="DigitClassifierOptions.Polarity"/> for this picture.</param>
     public DigitPrediction PredictEncoded(ReadOnlySpan<byte> encoded, string source = "encoded image", DigitPolarity? polarity = null)
     {
-        ThrowIfDisposed();
+        _gate.ThrowIfClosed(this);
         var reading = polarity ?? Options.Polarity;
         // Transparent pixels show the background the strokes need (white under dark strokes), unless forced.
         byte? background = reading switch { DigitPolarity.DarkOnLight => byte.MaxValue, DigitPolarity.LightOnDark => byte.MinValue, _ => null };
@@ -111,7 +105,7 @@ public sealed class DigitClassifier : IDisposable
     /// <exception cref="ArgumentException">The buffer is not exactly 784 bytes.</exception>
     public DigitPrediction PredictPixels(ReadOnlySpan<byte> pixels)
     {
-        ThrowIfDisposed();
+        _gate.ThrowIfClosed(this);
         if (pixels.Length != Shared.ModelContract.PixelCount)
             GrayImage.FromRaw(pixels); // throws the descriptive error
         return Predict(GrayImage.FromRaw(pixels));
@@ -123,8 +117,8 @@ public sealed class DigitClassifier : IDisposable
     public DigitPrediction Predict(GrayImage image, DigitPolarity? polarity = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ThrowIfDisposed();
         var reading = PictureReading.Of(image, polarity ?? Options.Polarity);
+        using var pass = _gate.Enter(this);
         return Run(GrayImage.ToMLImage(reading.Pixels, image.Width, image.Height), reading);
     }
 
@@ -137,17 +131,19 @@ public sealed class DigitClassifier : IDisposable
     public IReadOnlyList<DigitPrediction> PredictBatch(IReadOnlyList<GrayImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        ThrowIfDisposed();
+        _gate.ThrowIfClosed(this);
         for (var i = 0; i < images.Count; i++)
         {
             if (images[i] is null)
                 throw new ArgumentNullException(nameof(images), $"image {i} of the batch is null");
         }
         var readings = images.Select(image => PictureReading.Of(image, Options.Polarity)).ToArray();
-        var scores = _pipeline.Score([.. readings.Select((reading, i) => new GrayImage(images[i].Width, images[i].Height, reading.Pixels))]);
+        ScoredBatch scores;
+        using (_gate.Enter(this))
+            scores = _pipeline.Score([.. readings.Select((reading, i) => new GrayImage(images[i].Width, images[i].Height, reading.Pixels))]);
         var predictions = new DigitPrediction[images.Count];
         for (var i = 0; i < predictions.Length; i++)
-            predictions[i] = DigitPrediction.From(scores.LogitsOf(i).ToArray(), scores.ProbabilitiesOf(i).ToArray(), readings[i], ClassLabels);
+            predictions[i] = Checked(scores.LogitsOf(i).ToArray(), scores.ProbabilitiesOf(i).ToArray(), readings[i]);
         return predictions;
     }
 
@@ -160,7 +156,7 @@ public sealed class DigitClassifier : IDisposable
             // A fresh output object per call: the caller keeps the arrays.
             var scores = new DigitScores();
             engine.Predict(new DigitImageInput { Image = image }, ref scores);
-            return DigitPrediction.From(scores.Logits, scores.Probabilities, reading, ClassLabels);
+            return Checked(scores.Logits, scores.Probabilities, reading);
         }
         finally
         {
@@ -169,14 +165,23 @@ public sealed class DigitClassifier : IDisposable
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+    // A model that passed the load-time probe can still produce NaN on some picture (an overflow in a
+    // broken weight): that is an error naming the model, never "digit 0 with confidence NaN".
+    private DigitPrediction Checked(float[] logits, float[] probabilities, PictureReading reading)
+    {
+        OutputProbe.RequireFinite(logits, Shared.ModelContract.LogitsName, ModelPath);
+        OutputProbe.RequireFinite(probabilities, Shared.ModelContract.ProbabilitiesName, ModelPath);
+        return DigitPrediction.From(logits, probabilities, reading, ClassLabels);
+    }
 
-    /// <summary>Releases the engines and the ONNX Runtime session.</summary>
+    /// <summary>
+    /// Releases the engines and the ONNX Runtime session, after the predictions already running have
+    /// finished; predictions that start later throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (!_gate.CloseAndDrain())
             return;
-        _disposed = true;
         while (_engines.TryTake(out var engine))
             engine.Dispose();
         _pipeline.Dispose();

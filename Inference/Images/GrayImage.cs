@@ -15,8 +15,9 @@ public sealed class GrayImage
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentNullException.ThrowIfNull(pixels);
+        // long: 65536 × 65536 overflows int and would claim the image "needs 0 pixels".
         if (pixels.Length != (long)width * height)
-            throw new ArgumentException($"a {width}×{height} image needs {width * height} pixels, got {pixels.Length}", nameof(pixels));
+            throw new ArgumentException($"a {width}×{height} image needs {(long)width * height:N0} pixels, got {pixels.Length:N0}", nameof(pixels));
         Width = width;
         Height = height;
         Pixels = pixels;

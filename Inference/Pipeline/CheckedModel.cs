@@ -9,6 +9,9 @@ internal sealed record CheckedModel(string FullPath, IReadOnlyList<string> Class
     public static CheckedModel Open(string modelPath, DigitClassifierOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Device is null)
+            throw new ArgumentException("DigitClassifierOptions.Device is null; use \"cpu\", \"cuda\" or \"cuda:<id>\"", nameof(options));
         var full = Path.GetFullPath(modelPath);
         var (labels, metadata) = OnnxModelCheck.ValidateFile(full);
         var gpu = DeviceResolver.Resolve(options.Device, options.AllowCpuFallback, full, options.Log);

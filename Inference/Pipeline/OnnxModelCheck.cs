@@ -45,11 +45,8 @@ internal static class OnnxModelCheck
     /// <inheritdoc cref="ValidateFile" path="/exception"/>
     public static InferenceSession OpenSession(string path, SessionOptions? options)
     {
-        var info = new FileInfo(path);
-        if (Directory.Exists(info.FullName))
-            throw new FileNotFoundException($"{info.FullName}: is a directory, not an ONNX model file", info.FullName);
-        if (!info.Exists)
-            throw new FileNotFoundException($"model file not found: {info.FullName}", info.FullName);
+        // A FIFO would block ONNX Runtime's read forever, /dev/zero would fill memory.
+        var info = RegularFile.Check(path, RegularFile.MaxModelBytes, "an ONNX model file");
         if (info.Length == 0)
             throw new InvalidDataException($"model file {info.FullName} is empty (0 bytes)");
         InferenceSession session;
@@ -83,6 +80,7 @@ internal static class OnnxModelCheck
         Check(session.OutputMetadata, ModelContract.ProbabilitiesName, "output", output, problems);
         if (problems.Count > 0)
             throw new InvalidDataException($"model file {path} does not match the model contract: {string.Join("; ", problems)}");
+        OutputProbe.Check(session, path);
     }
 
     // Dimension −1 in `expected` accepts any batch size (symbolic or fixed).

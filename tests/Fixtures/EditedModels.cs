@@ -19,6 +19,42 @@ internal static class EditedModels
     public static byte[] RenamedTensor(string from, string to)
     {
         var model = LeNet();
+        Rename(model, from, to);
+        return model.ToByteArray();
+    }
+
+    /// <summary><see cref="LeNet"/> with one NaN in the last layer's bias: every output becomes NaN.</summary>
+    public static byte[] WithNaNWeight()
+    {
+        var model = LeNet();
+        var bias = model.Graph.Initializer.Single(t => t.Name == "fc3.bias");
+        var values = bias.RawData.ToByteArray();
+        BitConverter.TryWriteBytes(values.AsSpan(0, sizeof(float)), float.NaN);
+        bias.RawData = ByteString.CopyFrom(values);
+        return model.ToByteArray();
+    }
+
+    /// <summary><see cref="LeNet"/> whose two outputs trade names: "probabilities" holds the logits.</summary>
+    public static byte[] SwappedOutputs()
+    {
+        var model = ModelProto.Parser.ParseFrom(RenamedTensor(ModelContract.LogitsName, "swap"));
+        Rename(model, ModelContract.ProbabilitiesName, ModelContract.LogitsName);
+        Rename(model, "swap", ModelContract.ProbabilitiesName);
+        return model.ToByteArray();
+    }
+
+    /// <summary><see cref="LeNet"/> with its Softmax replaced by an Identity: "probabilities" are the logits.</summary>
+    public static byte[] SoftmaxAsIdentity()
+    {
+        var model = LeNet();
+        var softmax = model.Graph.Node.Single(n => n.OpType == "Softmax");
+        softmax.OpType = "Identity";
+        softmax.Attribute.Clear();
+        return model.ToByteArray();
+    }
+
+    private static void Rename(ModelProto model, string from, string to)
+    {
         foreach (var value in model.Graph.Input.Concat(model.Graph.Output).Where(v => v.Name == from))
             value.Name = to;
         foreach (var node in model.Graph.Node)
@@ -28,6 +64,5 @@ internal static class EditedModels
             for (var i = 0; i < node.Output.Count; i++)
                 if (node.Output[i] == from) node.Output[i] = to;
         }
-        return model.ToByteArray();
     }
 }
