@@ -4,8 +4,15 @@
 # machine without the browser cannot turn the main suite red.
 #   samples/WebApp/browser-test.sh            installs chromium with apt-get if missing (needs root), then tests
 #   CHROMIUM_PATH=/path/to/chrome samples/WebApp/browser-test.sh   uses another Chromium build
+#   samples/WebApp/browser-test.sh --screenshot   also rewrites samples/WebApp/screenshot.png (the README's picture)
+# Other arguments go to `dotnet test` (e.g. --filter Phone).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+if [[ "${1:-}" == "--screenshot" ]]; then
+  shift
+  export WEBAPP_SCREENSHOT=samples/WebApp/screenshot.png
+fi
 
 browser="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [[ ! -x "$browser" ]]; then

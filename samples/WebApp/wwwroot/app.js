@@ -1,128 +1,127 @@
-// The drawing page: strokes on a 280×280 black canvas (MNIST digits are light on dark), reduced in
-// the browser to a 28×28 gray picture the MNIST way, sent as 784 raw bytes to POST /predict.
-'use strict';
+// The drawing page: draw a digit (reduced in the browser to a 28×28 gray picture the MNIST way and
+// sent as 784 raw bytes), pick a sample MNIST test digit, or upload a picture (sent as it is, with the
+// polarity chosen on the page); POST /predict answers with every model's prediction.
+import { clearPad, enableDrawing, reduceDrawing, showPicture, invertPreview } from './pad.js';
+import { clearResults, describeModels, showPredictions, showSignal } from './results.js';
 
-const SIDE = 28, BOX = 20;
-const NAMES = { bn: 'with BatchNorm (bn)', nobn: 'without BatchNorm (nobn)' };
-const pad = document.getElementById('pad');
-const ctx = pad.getContext('2d', { willReadFrequently: true });
-const seen = document.getElementById('seen');
-const results = document.getElementById('results');
+// Real MNIST test digits (t10k-<index>-<label>[-dark-on-light].png; see README.md): one per class,
+// two of them inverted to show the automatic polarity, and one the two models disagree on.
+const SAMPLES = [
+  't10k-00003-0.png', 't10k-00002-1.png', 't10k-00001-2.png', 't10k-00030-3.png', 't10k-00004-4.png',
+  't10k-00015-5.png', 't10k-00011-6.png', 't10k-00000-7.png', 't10k-00061-8.png', 't10k-00007-9.png',
+  't10k-00000-7-dark-on-light.png', 't10k-00001-2-dark-on-light.png', 't10k-02369-5.png',
+];
+const DISAGREED = 't10k-02369-5.png';
+
 const status = document.getElementById('status');
-let drawing = false, last = null, pending = null, inFlight = false, dirty = false;
+const fileInput = document.getElementById('file');
+let generation = 0;       // bumped by every new picture and by Clear: answers to older requests are dropped
+let inFlight = 0, dirty = null, pending = null;
+let showingPicture = null; // { blob, note } while the pad shows an upload or a sample, not a drawing
 
-function clearPad() {
-  ctx.fillStyle = '#000';
-  ctx.fillRect(0, 0, pad.width, pad.height);
-  seen.getContext('2d').clearRect(0, 0, SIDE, SIDE);
-  results.replaceChildren();
+function reset() {
+  generation++;
+  showingPicture = null;
+  clearTimeout(pending);
+  dirty = null;
+  clearPad();
+  clearResults();
   status.textContent = '';
 }
 
-function point(e) {
-  const r = pad.getBoundingClientRect();
-  return { x: (e.clientX - r.left) * pad.width / r.width, y: (e.clientY - r.top) * pad.height / r.height };
+enableDrawing(
+  () => { if (showingPicture) reset(); },
+  final => { clearTimeout(pending); pending = setTimeout(() => predictDrawing(final), final ? 0 : 150); });
+document.getElementById('clear').addEventListener('click', reset);
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files[0];
+  fileInput.value = ''; // choosing the same file again still counts
+  if (file) predictPicture(file, `Uploaded: ${file.name}`);
+});
+// Another polarity for the picture on the pad: ask again.
+document.querySelectorAll('input[name=polarity]').forEach(radio => radio.addEventListener('change', () => {
+  if (showingPicture) predictPicture(showingPicture.blob, showingPicture.note);
+}));
+
+// final: the stroke has ended (a too-small drawing is only called out then, not while it grows).
+async function predictDrawing(final) {
+  if (inFlight) { dirty = { final }; return; }
+  const reduced = reduceDrawing();
+  if (!reduced) return;
+  if (reduced.tooSmall) {
+    if (final) { generation++; showSignal('too-small'); }
+    return;
+  }
+  // The page knows its own drawing is light on dark; no need for the server to guess.
+  await send(reduced.gray, 'application/octet-stream', 'light-on-dark', '');
 }
 
-function stroke(from, to) {
-  ctx.strokeStyle = '#fff';
-  ctx.lineWidth = 18;
-  ctx.lineCap = ctx.lineJoin = 'round';
-  ctx.beginPath();
-  ctx.moveTo(from.x, from.y);
-  ctx.lineTo(to.x, to.y);
-  ctx.stroke();
+async function predictPicture(blob, note) {
+  reset();
+  const mine = generation;
+  showingPicture = { blob, note };
+  try {
+    await showPicture(blob);
+  } catch {
+    note += ' (the browser cannot show this picture; the server reads it)';
+  }
+  if (mine !== generation) return;
+  const polarity = document.querySelector('input[name=polarity]:checked').value;
+  const predictions = await send(blob, blob.type || 'application/octet-stream', polarity, note);
+  if (predictions?.some(p => p.inverted === true)) invertPreview();
 }
 
-pad.addEventListener('pointerdown', e => { drawing = true; last = point(e); stroke(last, last); pad.setPointerCapture(e.pointerId); });
-pad.addEventListener('pointermove', e => { if (!drawing) return; const p = point(e); stroke(last, p); last = p; schedule(150); });
-pad.addEventListener('pointerup', () => { drawing = false; schedule(0); });
-pad.addEventListener('pointercancel', () => { drawing = false; });
-document.getElementById('clear').addEventListener('click', clearPad);
-document.getElementById('file').addEventListener('change', e => { if (e.target.files.length) upload(e.target.files[0]); });
-
-function schedule(delay) {
-  clearTimeout(pending);
-  pending = setTimeout(predictDrawing, delay);
-}
-
-// Crop to the ink, scale its longer side to 20 px, place its centre of mass at the centre of 28×28.
-function toMnist() {
-  const { data, width, height } = ctx.getImageData(0, 0, pad.width, pad.height);
-  let x0 = width, y0 = height, x1 = -1, y1 = -1, mass = 0, mx = 0, my = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const v = data[(y * width + x) * 4];
-      if (v === 0) continue;
-      if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
-      mass += v; mx += v * x; my += v * y;
+/** Posts one picture; shows and returns the predictions (null on an error or a dropped answer). */
+async function send(body, type, polarity, note) {
+  const mine = ++generation;
+  inFlight++;
+  try {
+    const response = await fetch(`predict?polarity=${polarity}`, { method: 'POST', headers: { 'Content-Type': type }, body });
+    const json = await response.json().catch(() => ({}));
+    if (mine !== generation) return null;
+    if (!response.ok) {
+      status.textContent = json.error || `HTTP ${response.status}`;
+      return null;
+    }
+    status.textContent = '';
+    showPredictions(json.predictions || [], note);
+    return json.predictions;
+  } catch (e) {
+    if (mine === generation) status.textContent = 'request failed: ' + e.message;
+    return null;
+  } finally {
+    inFlight--;
+    if (dirty && !inFlight && !showingPicture) {
+      const { final } = dirty;
+      dirty = null;
+      predictDrawing(final);
     }
   }
-  if (mass === 0) return null;
-  const w = x1 - x0 + 1, h = y1 - y0 + 1, scale = BOX / Math.max(w, h);
-  const small = seen.getContext('2d', { willReadFrequently: true });
-  small.fillStyle = '#000';
-  small.fillRect(0, 0, SIDE, SIDE);
-  small.imageSmoothingEnabled = true;
-  small.imageSmoothingQuality = 'high';
-  const dx = SIDE / 2 - (mx / mass - x0) * scale, dy = SIDE / 2 - (my / mass - y0) * scale;
-  small.drawImage(pad, x0, y0, w, h, dx, dy, w * scale, h * scale);
-  const rgba = small.getImageData(0, 0, SIDE, SIDE).data;
-  const gray = new Uint8Array(SIDE * SIDE);
-  for (let i = 0; i < gray.length; i++) gray[i] = rgba[i * 4];
-  return gray;
 }
 
-async function predictDrawing() {
-  if (inFlight) { dirty = true; return; }
-  const gray = toMnist();
-  if (!gray) return;
-  await send(gray, 'application/octet-stream', '');
-}
-
-async function upload(file) {
-  const invert = document.getElementById('invert').checked;
-  await send(file, file.type || 'application/octet-stream', invert ? '?invert=true' : '');
-}
-
-async function send(body, type, query) {
-  inFlight = true;
-  try {
-    const response = await fetch('predict' + query, { method: 'POST', headers: { 'Content-Type': type }, body });
-    const json = await response.json();
-    if (!response.ok) { status.textContent = json.error || `HTTP ${response.status}`; return; }
-    status.textContent = '';
-    show(json.predictions);
-  } catch (e) {
-    status.textContent = 'request failed: ' + e.message;
-  } finally {
-    inFlight = false;
-    if (dirty) { dirty = false; schedule(0); }
-  }
-}
-
-function show(predictions) {
-  results.replaceChildren(...predictions.map(p => {
-    const card = document.createElement('div');
-    card.className = 'model';
-    card.id = 'result-' + p.model;
-    // A blank canvas still gets the model's answer (a confident "1"); say there is nothing to read.
-    card.innerHTML = p.blank
-      ? `<h2>${NAMES[p.model] || p.model}</h2>
-      <div class="digit blank" data-testid="digit">–</div>
-      <div class="confidence" data-testid="blank">no ink: draw a digit</div>`
-      : `<h2>${NAMES[p.model] || p.model}</h2>
-      <div class="digit" data-testid="digit">${p.label}</div>
-      <div class="confidence">${(p.confidence * 100).toFixed(1)} %</div>`;
-    p.probabilities.forEach((q, digit) => {
-      const row = document.createElement('div');
-      row.className = 'bar' + (digit === p.digit ? ' top' : '');
-      row.dataset.testid = 'bar';
-      row.innerHTML = `<span>${digit}</span><span class="track"><span class="fill" style="width:${(q * 100).toFixed(1)}%; display:block"></span></span><span>${q.toFixed(4)}</span>`;
-      card.appendChild(row);
+function sampleButtons() {
+  const strip = document.getElementById('samples');
+  strip.replaceChildren(...SAMPLES.map(file => {
+    const [, index, label, inverted] = file.match(/^t10k-(\d+)-(\d)(-dark-on-light)?\.png$/);
+    const what = `MNIST test digit #${Number(index)}, labelled ${label}` + (inverted ? ', inverted (dark on light)' : '');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sample' + (inverted ? ' light' : '') + (file === DISAGREED ? ' hard' : '');
+    button.dataset.sample = file;
+    button.title = what + (file === DISAGREED ? ': the models disagree on it' : '');
+    const img = document.createElement('img');
+    img.src = 'samples/' + file;
+    img.alt = what;
+    button.append(img);
+    button.addEventListener('click', async () => {
+      const response = await fetch('samples/' + file);
+      if (!response.ok) { status.textContent = `cannot load sample ${file}: HTTP ${response.status}`; return; }
+      predictPicture(await response.blob(), what + '.');
     });
-    return card;
+    return button;
   }));
 }
 
-clearPad();
+reset();
+sampleButtons();
+fetch('models').then(r => r.json()).then(describeModels).catch(() => describeModels([]));
