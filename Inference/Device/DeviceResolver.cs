@@ -44,7 +44,7 @@ internal static class DeviceResolver
     private static string? CudaProblem(int id, string modelPath)
     {
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider))
-            return "the app runs the CPU-only ONNX Runtime (no CUDA execution provider): reference Microsoft.ML.OnnxRuntime.Gpu 1.31.0 instead of Microsoft.ML.OnnxRuntime (see the MnistBn.Inference README; in this repository: build with -p:OnnxRuntimeFlavor=gpu)";
+            return "the app runs the CPU-only ONNX Runtime (no CUDA execution provider): reference Microsoft.ML.OnnxRuntime.Gpu 1.32.0 instead of Microsoft.ML.OnnxRuntime (see the MnistBn.Inference README; in this repository: build with -p:OnnxRuntimeFlavor=gpu)";
         try
         {
             // The GPU package lists the provider even where CUDA is missing; only a real session tells.

@@ -1,6 +1,7 @@
-// A small PNG contact sheet of misclassified digits, drawn with SkiaSharp 2.88 (the version ML.NET
-// ImageAnalytics loads; 3.x would break it in the same process). Tiles run left to right, top to
-// bottom, in the order given — the report's misclassified list says which tile is which.
+// A small PNG contact sheet of misclassified digits, drawn with SkiaSharp (the 3.x line ML.NET
+// ImageAnalytics 6 brings; nearest-neighbour scaling, so each digit pixel becomes a 2×2 block). Tiles
+// run left to right, top to bottom, in the order given — the report's misclassified list says which
+// tile is which.
 using MnistBn.Inference;
 using MnistBn.Shared.IO;
 using SkiaSharp;
@@ -32,13 +33,14 @@ internal static class MisclassifiedGrid
         using (var canvas = new SKCanvas(surface))
         {
             canvas.Clear(new SKColor(128, 128, 128)); // gray gaps separate black-background tiles
-            using var paint = new SKPaint { FilterQuality = SKFilterQuality.None };
+            var nearest = new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
             for (var i = 0; i < tiles.Count; i++)
             {
                 using var bitmap = ToBitmap(tiles[i]);
+                using var tile = SKImage.FromBitmap(bitmap);
                 var x = Gap + i % columns * (Tile + Gap);
                 var y = Gap + i / columns * (Tile + Gap);
-                canvas.DrawBitmap(bitmap, new SKRect(x, y, x + Tile, y + Tile), paint);
+                canvas.DrawImage(tile, new SKRect(x, y, x + Tile, y + Tile), nearest);
             }
         }
         using var image = SKImage.FromBitmap(surface);

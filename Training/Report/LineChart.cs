@@ -1,11 +1,12 @@
-// Per-epoch curves of both variants on the same axes, written as PNG (OxyPlot.SkiaSharp, which shares
-// SkiaSharp 2.88 with ML.NET ImageAnalytics) and SVG (OxyPlot.Core's own exporter).
+// Per-epoch curves of both variants on the same axes, written as PNG (OxyPlot.SkiaSharp, on the SkiaSharp
+// 3.x that ML.NET ImageAnalytics 6 brings) and SVG (OxyPlot.Core's own exporter).
 using OxyPlot;
 using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
 
 using MnistBn.Shared.IO;
+using SkiaSharp;
 
 namespace MnistBn.Training.Report;
 
@@ -69,11 +70,22 @@ internal static class LineChart
         return Export(model, basePath);
     }
 
+    // OxyPlot asks for "Segoe UI", which Linux lacks. The SkiaSharp native build ImageAnalytics brings
+    // (NativeAssets.Linux.NoDependencies: no fontconfig) then falls back to its own default family, which
+    // 2.88 took to be Liberation Sans and 3.x takes to be DejaVu Serif (a serif face in every chart). The
+    // PNG therefore names an installed sans-serif face itself; the SVG keeps OxyPlot's default and lets
+    // the viewer pick.
+    private static readonly string? PngFont = new[] { "Liberation Sans", "Arial", "DejaVu Sans", "Helvetica", "Noto Sans" }
+        .FirstOrDefault(family => SKFontManager.Default.FontFamilies.Contains(family, StringComparer.OrdinalIgnoreCase));
+
     private static (string Png, string Svg) Export(PlotModel model, string basePath)
     {
         var png = basePath + ".png";
         var svg = basePath + ".svg";
+        var defaultFont = model.DefaultFont;
+        model.DefaultFont = PngFont ?? defaultFont;
         AtomicFile.Write(png, stream => new OxyPlot.SkiaSharp.PngExporter { Width = Width, Height = Height }.Export(model, stream));
+        model.DefaultFont = defaultFont;
         AtomicFile.Write(svg, stream => new SvgExporter { Width = Width, Height = Height }.Export(model, stream));
         return (png, svg);
     }

@@ -34,7 +34,7 @@ public sealed class DeviceTests
         var options = new DigitClassifierOptions { Device = "cuda:0", AllowCpuFallback = false };
         var error = Assert.Throws<DeviceUnavailableException>(() => DigitClassifier.Create(FixtureModels.BatchNorm, options));
         Assert.Contains("device 'cuda:0' is not usable", error.Message);
-        Assert.Contains("reference Microsoft.ML.OnnxRuntime.Gpu 1.31.0 instead of Microsoft.ML.OnnxRuntime", error.Message);
+        Assert.Contains("reference Microsoft.ML.OnnxRuntime.Gpu 1.32.0 instead of Microsoft.ML.OnnxRuntime", error.Message);
         Assert.Contains("set AllowCpuFallback = true", error.Message);
     }
 

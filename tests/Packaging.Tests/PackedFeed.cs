@@ -95,8 +95,6 @@ public sealed class PackedFeed : IDisposable
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
                 <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-                <!-- ImageAnalytics 5.0.1 asks for SkiaSharp 2.88.8, not served; 2.88.9 resolves. -->
-                <NoWarn>NU1603</NoWarn>
               </PropertyGroup>
               <ItemGroup>
             {references}
