@@ -56,31 +56,33 @@ internal static class BenchInferenceCommand
             using var direct = new DirectOnnxScorer(model, config.Evaluation.BatchSize);
             using var classifier = DigitClassifier.Create(model, options);
 
-            Throughput("ML.NET Transform (in-memory MLImage)", test.Count, repeat, () => evaluator.Score(test));
-            Throughput($"direct ONNX Runtime (batch {config.Evaluation.BatchSize})", test.Count, repeat, () => direct.Score(test.Pixels));
+            Throughput("ML.NET Transform (in-memory MLImage)", test.Count, repeat, () => evaluator.Score(test), cancel);
+            Throughput($"direct ONNX Runtime (batch {config.Evaluation.BatchSize})", test.Count, repeat, () => direct.Score(test.Pixels), cancel);
 
-            Latency("single prediction, in-memory 28×28 buffer", samples, i => classifier.PredictPixels(test.Image(i % test.Count)));
+            Latency("single prediction, in-memory 28×28 buffer", samples, i => classifier.PredictPixels(test.Image(i % test.Count)), cancel);
             var folder = Directory.CreateTempSubdirectory("mnistbn-bench-");
             try
             {
                 var files = Enumerable.Range(0, 100).Select(i => WritePng(folder.FullName, test, i)).ToArray();
-                Latency("single prediction, PNG file (read + decode + predict)", samples, i => classifier.PredictFile(files[i % files.Length]));
+                Latency("single prediction, PNG file (read + decode + predict)", samples, i => classifier.PredictFile(files[i % files.Length]), cancel);
             }
             finally
             {
                 folder.Delete(recursive: true);
             }
             return 0;
-        }));
+        }, cancel));
         return command;
     }
 
-    private static void Throughput(string what, int images, int repeat, Action run)
+    // Ctrl-C stops between passes and between predictions (see Interruption): never inside ONNX Runtime.
+    private static void Throughput(string what, int images, int repeat, Action run, CancellationToken cancel)
     {
         run(); // warm-up: JIT, ONNX Runtime's first-run allocations
         var rates = new List<double>();
         for (var r = 0; r < repeat; r++)
         {
+            cancel.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             run();
             rates.Add(images / clock.Elapsed.TotalSeconds);
@@ -90,13 +92,15 @@ internal static class BenchInferenceCommand
             $"{what}: median {rates[rates.Count / 2]:F0} images/s, best {rates[^1]:F0}, worst {rates[0]:F0} ({repeat} passes of {images})"));
     }
 
-    private static void Latency(string what, int samples, Action<int> predict)
+    private static void Latency(string what, int samples, Action<int> predict, CancellationToken cancel)
     {
         for (var i = 0; i < Math.Min(samples, 2_000); i++)
             predict(i);
         var ticks = new long[samples];
         for (var i = 0; i < samples; i++)
         {
+            if (i % 1000 == 0)
+                cancel.ThrowIfCancellationRequested();
             var start = Stopwatch.GetTimestamp();
             predict(i);
             ticks[i] = Stopwatch.GetTimestamp() - start;

@@ -65,7 +65,7 @@ internal static class BenchTrainingCommand
                             },
                         };
                         var trainer = new Trainer(run, session.Train, session.Test, _ => { });
-                        var (model, history) = trainer.Run(variant, Path.Combine(output.FullName, $"{variant}-{augment}"), resume: false, NoProgress.Instance);
+                        var (model, history) = trainer.Run(variant, Path.Combine(output.FullName, $"{variant}-{augment}"), resume: false, NoProgress.Instance, cancel);
                         model.Dispose();
                         var median = Median(history.Epochs.Select(e => e.TrainSeconds));
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -81,7 +81,7 @@ internal static class BenchTrainingCommand
                 output.Delete(recursive: true);
             }
             return 0;
-        }));
+        }, cancel));
         return command;
     }
 

@@ -1,5 +1,7 @@
 // Turns the project's expected failures (bad config, bad data, missing model) into one clear line
-// on stderr and exit code 1, instead of a stack trace.
+// on stderr and exit code 1, instead of a stack trace. A command stopped by Ctrl-C or SIGTERM (its
+// token cancelled) is no failure: it returns Interrupted quietly, and CommandLineRunner says how to
+// carry on and exits with the signal's code.
 using MnistBn.Shared.Configuration;
 
 namespace MnistBn.Training.Cli;
@@ -19,11 +21,19 @@ internal static class CliErrors
         }
     }
 
-    public static async Task<int> GuardAsync(Func<Task<int>> action)
+    /// <summary>The exit code of a command that stopped because <c>cancel</c> was cancelled (CommandLineRunner replaces it by 130 or 143).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>As <see cref="Guard"/>; a cancellation of <paramref name="cancel"/> returns <see cref="Interrupted"/>.</summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> action, CancellationToken cancel = default)
     {
         try
         {
             return await action();
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return Interrupted;
         }
         catch (Exception error) when (IsUserFacing(error))
         {

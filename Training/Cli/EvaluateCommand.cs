@@ -10,6 +10,7 @@ using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Shared.Data;
 using MnistBn.Shared.IO;
+using MnistBn.Training.Pipeline;
 
 namespace MnistBn.Training.Cli;
 
@@ -53,12 +54,20 @@ internal static class EvaluateCommand
             {
                 var dataDir = await new MnistFetcher(config.Data, root, Console.WriteLine).EnsureAsync(cancel);
                 test = MnistDataset.LoadTest(dataDir, config.Data.Files).Take(config.Training.TestSubset);
+                // Metrics of no image would read as 0% accuracy and loss 0: the file is at fault, so name it.
+                if (test.Count == 0)
+                    throw new InvalidDataException($"{Path.Combine(dataDir, config.Data.Files.TestImages.Name)}: the test images file holds 0 images; there is nothing to evaluate");
             }
-            var reports = RepositoryPaths.Resolve(root, config.Report.Directory);
+            var paths = new StudyPaths(config, root);
+            var reports = paths.ReportDirectory;
             WritableDirectory.Ensure(reports, "report.directory"); // before scoring anything
+            // Another evaluate, `run` or `report` writes there too; one writer at a time.
+            using var exclusive = DirectoryLock.Acquire(paths.ReportLock);
             var skipped = 0;
             foreach (var modelPath in models)
             {
+                // The safe point for Ctrl-C: between models, with every finished model's report written.
+                cancel.ThrowIfCancellationRequested();
                 using var evaluator = ModelEvaluator.Create(modelPath, options);
                 var name = InferenceModels.ShortName(modelPath) + (folder is null ? "" : "-folder");
                 var clock = Stopwatch.StartNew();
@@ -106,7 +115,7 @@ internal static class EvaluateCommand
                 Console.Error.WriteLine($"error: {skipped} file(s) under {folder} could not be evaluated (listed above as skipped); " +
                     "the reports cover the other images. Exit code 1 says the folder was not evaluated in full.");
             return skipped > 0 ? 1 : 0;
-        }));
+        }, cancel));
         return command;
     }
 

@@ -40,6 +40,9 @@ internal static class ExperimentCommand
             var (config, root) = CommonOptions.Load(parse);
             var experiments = config.Experiments
                 ?? throw new ConfigException("pipeline.yaml has no 'experiments' section; see the README's section on experiments");
+            // Taken first: another experiment or `report` rewriting these pages meanwhile would mix two runs' pages.
+            var paths = new StudyPaths(config, root);
+            using var exclusive = DirectoryLock.Acquire(paths.ExperimentsLock);
             // All training images are loaded once; each experiment trains on its own train_subset of them.
             var data = config with { Training = config.Training with { TrainSubset = 0, TestSubset = experiments.TestSubset } };
             using var session = await TrainingSession.OpenAsync(data, root, Console.WriteLine, cancel);
@@ -47,13 +50,12 @@ internal static class ExperimentCommand
 #if DEBUG
             Console.WriteLine("warning: Debug build; run experiments with -c Release");
 #endif
-            var directory = Path.Combine(RepositoryPaths.Resolve(root, config.Report.Directory), ExperimentFiles.DirectoryName);
-            var context = new ExperimentContext(experiments, DataSplit.Of(session.Train), DataSplit.Of(session.Test), directory,
-                PortableCommand.Of(parse.Tokens.Select(t => t.Value), root), Console.WriteLine);
+            var context = new ExperimentContext(experiments, DataSplit.Of(session.Train), DataSplit.Of(session.Test), paths.ExperimentsDirectory,
+                PortableCommand.Of(parse.Tokens.Select(t => t.Value), root), Console.WriteLine, cancel);
             foreach (var path in ExperimentSuite.Run(parse.GetValue(Which)!, context))
                 Console.WriteLine($"wrote {Path.GetRelativePath(root, path)}");
             return 0;
-        }));
+        }, cancel));
         return command;
     }
 }

@@ -39,11 +39,23 @@ internal static class ExportCommand
                 ? [explicitCheckpoint]
                 : TrainingSession.Variants(config, parse.GetValue(Variant)).Select(v => TrainedModelExporter.DefaultCheckpoint(config, root, v)).ToList();
             TorchSharpRuntime.EnsureLoaded(Console.WriteLine);
-            foreach (var checkpoint in checkpoints)
+            // `run` exports into the same directory: one writer at a time. Taken once there is a model to
+            // write, so that a checkpoint that does not load leaves export.directory as it was.
+            var models = new StudyPaths(config, root).ModelsLock;
+            DirectoryLock? exclusive = null;
+            try
             {
-                var (variant, written) = TrainedModelExporter.ExportCheckpoint(checkpoint, config, root, parse.GetValue(Unfolded));
-                foreach (var path in written)
-                    Console.WriteLine($"{variant}: {checkpoint} → {path}");
+                foreach (var checkpoint in checkpoints)
+                {
+                    var (variant, written) = TrainedModelExporter.ExportCheckpoint(checkpoint, config, root, parse.GetValue(Unfolded),
+                        beforeWriting: () => exclusive ??= DirectoryLock.Acquire(models));
+                    foreach (var path in written)
+                        Console.WriteLine($"{variant}: {checkpoint} → {path}");
+                }
+            }
+            finally
+            {
+                exclusive?.Dispose();
             }
             return 0;
         }));

@@ -20,7 +20,7 @@ internal static class FetchCommand
             Console.WriteLine(
                 $"MNIST ready in {directory}: {data.Train.Count} training and {data.Test.Count} test images of {data.Test.Rows}×{data.Test.Columns} pixels");
             return 0;
-        }));
+        }, cancellationToken));
         return command;
     }
 }

@@ -38,7 +38,7 @@ internal static class RunCommand
                 Console.Error.WriteLine($"error: {error.Message}");
                 return 2;
             }
-        }));
+        }, cancel));
         return command;
     }
 

@@ -33,7 +33,8 @@ internal static class TrainCommand
             var variants = TrainingSession.Variants(config, parse.GetValue(Variant));
             var output = TrainingSession.OutputDirectory(config, root);
             // Held for the whole command and taken first: a second training into the same directory fails at once.
-            using var locks = RunDirectoryLock.AcquireAll(variants.Select(v => Trainer.VariantDirectory(output, v)));
+            var paths = new StudyPaths(config, root);
+            using var locks = DirectoryLock.AcquireAll(variants.Select(paths.VariantRunsLock));
             using var session = await TrainingSession.OpenAsync(config, root, Console.WriteLine, cancellationToken);
             var trainer = new Trainer(config, session.Train, session.Test, Console.WriteLine);
             Console.WriteLine(
@@ -49,7 +50,7 @@ internal static class TrainCommand
                         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                         .Start(context =>
                         {
-                            var (model, history) = trainer.Run(variant, output, parse.GetValue(resume), new SpectreTrainingProgress(context));
+                            var (model, history) = trainer.Run(variant, output, parse.GetValue(resume), new SpectreTrainingProgress(context), cancellationToken);
                             model.Dispose();
                         });
                 }
@@ -60,7 +61,7 @@ internal static class TrainCommand
                 return 2;
             }
             return 0;
-        }));
+        }, cancellationToken));
         return command;
     }
 }

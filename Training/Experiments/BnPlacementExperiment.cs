@@ -49,7 +49,7 @@ internal static class BnPlacementExperiment
             var batchNorm = context.Config.BatchNorm with { Momentum = momentum ?? context.Config.BatchNorm.Momentum };
             var settings = new RunSettings(config.Model, variant, config.Optimizer, config.LearningRate, context.Config.SgdMomentum,
                 config.BatchSize, steps, batchNorm, context.Config.Seed);
-            var outcome = ExperimentTrainer.Run(settings, train, context.Test, stepsPerEpoch);
+            var outcome = ExperimentTrainer.Run(settings, train, context.Test, stepsPerEpoch, cancel: context.Cancel);
             var run = new BnPlacementRun(placement, momentum, outcome.Status, outcome.FinalTestAccuracy, outcome.FinalTestLoss, outcome.Evaluations, outcome.Seconds);
             runs.Add(run);
             context.Log($"{Name}: {Label(run)}: {run.Status}, test accuracy {ExperimentFiles.Percent(run.FinalTestAccuracy)} ({outcome.Seconds:F1} s)");

@@ -66,7 +66,8 @@ internal static class CovariateShiftExperiment
                     var percentiles = Percentiles(values, config.Percentiles);
                     perUnit.Add(percentiles);
                     points.Add(new PercentilePoint(step, [.. percentiles.Select(p => p[config.Unit])], double.NaN));
-                });
+                },
+                cancel: context.Cancel);
             // The observer runs right after each evaluation, so the points and evaluations pair up by step.
             var accuracy = outcome.Evaluations.ToDictionary(e => e.Step, e => e.TestAccuracy);
             points = [.. points.Select(p => p with { TestAccuracy = accuracy.GetValueOrDefault(p.Step, double.NaN) })];

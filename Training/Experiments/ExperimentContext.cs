@@ -28,14 +28,15 @@ internal sealed record DataSplit(Tensor Images, Tensor Labels)
 /// <summary>The exact configuration that produced one experiment: the shared settings and the experiment's own section.</summary>
 internal sealed record ExperimentConfigEcho<T>(SharedSettings Shared, T Experiment);
 
-/// <summary>Everything one experiment needs to run and report.</summary>
+/// <summary>Everything one experiment needs to run and report; <c>Cancel</c> stops its training between steps (Ctrl-C).</summary>
 internal sealed record ExperimentContext(
     ExperimentsConfig Config,
     DataSplit Train,
     DataSplit Test,
     string OutputDirectory,
     string Command,
-    Action<string> Log)
+    Action<string> Log,
+    CancellationToken Cancel = default)
 {
     public SharedSettings Shared => SharedSettings.From(Config);
 }

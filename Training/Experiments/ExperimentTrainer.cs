@@ -67,10 +67,11 @@ internal static class ExperimentTrainer
     /// Trains a fresh model for <c>settings.Steps</c> steps, evaluating on <paramref name="test"/> at
     /// step 0 (when <paramref name="evaluateAtStart"/>), every <paramref name="evalEvery"/> steps and at
     /// the end; <paramref name="observe"/> sees the model (in eval mode, without autograd) at each of those points.
+    /// A cancelled <paramref name="cancel"/> stops before the next step with an <see cref="OperationCanceledException"/>.
     /// </summary>
     public static RunOutcome Run(
         RunSettings settings, DataSplit train, DataSplit test, int evalEvery,
-        bool evaluateAtStart = false, Action<int, ProbedModel>? observe = null)
+        bool evaluateAtStart = false, Action<int, ProbedModel>? observe = null, CancellationToken cancel = default)
     {
         if (train.Count < settings.BatchSize)
             throw new ConfigException($"experiments: batch size {settings.BatchSize} is larger than the {train.Count} training images");
@@ -112,6 +113,7 @@ internal static class ExperimentTrainer
         {
             while (step < settings.Steps)
             {
+                cancel.ThrowIfCancellationRequested(); // between steps: no native work runs, nothing is half-written
                 if (order is null || position + settings.BatchSize > train.Count)
                 {
                     // A new epoch: reshuffle; the incomplete last batch is dropped (BN needs full batches).

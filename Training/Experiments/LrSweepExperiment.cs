@@ -62,7 +62,7 @@ internal static class LrSweepExperiment
                 {
                     var settings = new RunSettings(config.Model, variant, optimizer, rate, context.Config.SgdMomentum, config.BatchSize, steps,
                         context.Config.BatchNorm, context.Config.Seed);
-                    var outcome = ExperimentTrainer.Run(settings, train, context.Test, stepsPerEpoch);
+                    var outcome = ExperimentTrainer.Run(settings, train, context.Test, stepsPerEpoch, cancel: context.Cancel);
                     var run = new LrSweepRun(optimizer, rate, variant, outcome.Status, outcome.DivergedAtStep, outcome.FinalTestAccuracy,
                         outcome.FinalTestLoss, outcome.Evaluations, outcome.Seconds);
                     runs.Add(run);

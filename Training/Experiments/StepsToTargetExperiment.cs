@@ -44,7 +44,7 @@ internal static class StepsToTargetExperiment
             {
                 var settings = new RunSettings(config.Model, variant, config.Optimizer, rate, context.Config.SgdMomentum, config.BatchSize,
                     config.Steps, context.Config.BatchNorm, context.Config.Seed);
-                var outcome = ExperimentTrainer.Run(settings, train, context.Test, config.EvalEverySteps, evaluateAtStart: true);
+                var outcome = ExperimentTrainer.Run(settings, train, context.Test, config.EvalEverySteps, evaluateAtStart: true, cancel: context.Cancel);
                 var hits = config.Targets.Select(t => new TargetHit(t, FirstStepReaching(outcome.Evaluations, t))).ToList();
                 var run = new StepsToTargetRun(variant, rate, outcome.Status, hits, outcome.FinalTestAccuracy,
                     outcome.Evaluations.Select(e => e.TestAccuracy).Where(double.IsFinite).DefaultIfEmpty(0).Max(), outcome.StepsDone,

@@ -30,11 +30,13 @@ public static class TrainedModelExporter
     /// <summary>
     /// Exports the model saved in a training checkpoint, with the checkpoint's own training config and
     /// its last epoch's eager test metrics as metadata. Returns the variant and the paths written.
+    /// <paramref name="beforeWriting"/> runs once the model is loaded and traced, just before the first file is
+    /// written (where the caller takes its lock on export.directory, so that a failed export leaves nothing).
     /// </summary>
     /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="checkpointPath"/>.</exception>
     /// <exception cref="InvalidDataException">The file is not a checkpoint, or holds no finished epoch.</exception>
     public static (string Variant, IReadOnlyList<string> Written) ExportCheckpoint(
-        string checkpointPath, PipelineConfig config, string repositoryRoot, bool alsoUnfolded = false)
+        string checkpointPath, PipelineConfig config, string repositoryRoot, bool alsoUnfolded = false, Action? beforeWriting = null)
     {
         if (!File.Exists(checkpointPath))
             throw new FileNotFoundException($"{checkpointPath}: no trained checkpoint here; train first (mnistbn train) or pass --checkpoint", checkpointPath);
@@ -45,14 +47,15 @@ public static class TrainedModelExporter
                 throw new InvalidDataException($"{checkpointPath}: the checkpoint holds no finished epoch");
             var last = header.History[^1];
             var metrics = new Dictionary<string, double> { [EagerTestLoss] = last.TestLoss, [EagerTestAccuracy] = last.TestAccuracy };
-            return (header.Variant, Export(header.Variant, model, config, repositoryRoot, header.ConfigJson, metrics, alsoUnfolded));
+            return (header.Variant, Export(header.Variant, model, config, repositoryRoot, header.ConfigJson, metrics, alsoUnfolded, beforeWriting));
         }
     }
 
     /// <summary>
     /// Exports <paramref name="model"/> (which must be in eval mode with tracked statistics) and returns
     /// the paths written. <paramref name="trainingConfigJson"/> is the config that trained the model
-    /// (from its checkpoint); <paramref name="testMetrics"/> may be empty.
+    /// (from its checkpoint); <paramref name="testMetrics"/> may be empty; <paramref name="beforeWriting"/> runs just
+    /// before the first file is written.
     /// </summary>
     public static IReadOnlyList<string> Export(
         string variant,
@@ -61,7 +64,8 @@ public static class TrainedModelExporter
         string repositoryRoot,
         string trainingConfigJson,
         IReadOnlyDictionary<string, double> testMetrics,
-        bool alsoUnfolded = false)
+        bool alsoUnfolded = false,
+        Action? beforeWriting = null)
     {
         RequireTrackedStatistics(model);
         var directory = RepositoryPaths.Resolve(repositoryRoot, config.Export.Directory);
@@ -73,6 +77,7 @@ public static class TrainedModelExporter
         // One trace for both files, so the folded and unfolded graphs come from the same graph.
         var graph = model.ExportView().ToExportGraph(inputShape);
         var written = new List<string>();
+        beforeWriting?.Invoke();
         // The folded graph is the deliverable; the unfolded one exists to verify the folding.
         foreach (var fold in alsoUnfolded || !config.Export.FoldBatchNorm ? new[] { true, false } : [true])
         {

@@ -5,7 +5,9 @@
 // TrainingStep, or on the fast kernels with `training.threads` > 1 a SplitBatchStep over that many
 // threads with one TorchSharp thread each; with the same thread count the kernels and the order of every
 // sum are fixed, so the same config gives the same metrics, and a resumed run the same as an
-// uninterrupted one.
+// uninterrupted one. Only finished, finite epochs are saved: a cancellation (Ctrl-C) stops between
+// batches and a non-finite loss stops the run, both leaving the last completed epoch's checkpoint as
+// it was; a training set that cannot fill one batch is refused before anything trains.
 using System.Diagnostics;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Data;
@@ -38,12 +40,14 @@ public sealed class Trainer
     /// kernels TorchSharp gets one intra-op thread each: the parallelism is the split batch (SplitBatchStep).
     /// The reference path does not split the batch; LibTorch's own ops use the threads instead.
     /// </summary>
+    /// <exception cref="InvalidDataException">The training set cannot give one batch of two images, or the test set is empty.</exception>
     public Trainer(PipelineConfig config, MnistTensors train, MnistTensors test, Action<string> log)
     {
         _config = config;
         _train = train;
         _test = test;
         _log = log;
+        RequireTrainableData();
         _augmenter = new Augmenter(config.Training.Augmentation);
         Kernels = KernelChoices.Of(config.Training);
         var threads = TrainingThreads(config.Training);
@@ -75,9 +79,12 @@ public sealed class Trainer
     /// <summary>
     /// Trains <paramref name="variant"/> up to <c>training.epochs</c>, writing a checkpoint and the
     /// history after every epoch; with <paramref name="resume"/> continues from the checkpoint.
-    /// Returns the trained model (caller disposes) and the full history.
+    /// Returns the trained model (caller disposes) and the full history. A cancelled <paramref name="cancel"/>
+    /// stops before the next batch with an <see cref="OperationCanceledException"/>; the epoch under way is not saved.
     /// </summary>
-    public (NetworkModule Model, TrainingHistory History) Run(string variant, string outputDirectory, bool resume, ITrainingProgress progress)
+    /// <exception cref="TrainingDivergedException">A loss became NaN or infinite.</exception>
+    public (NetworkModule Model, TrainingHistory History) Run(
+        string variant, string outputDirectory, bool resume, ITrainingProgress progress, CancellationToken cancel = default)
     {
         var training = _config.Training;
         var directory = VariantDirectory(outputDirectory, variant);
@@ -108,13 +115,16 @@ public sealed class Trainer
         for (var epoch = history.Count; epoch < training.Epochs; epoch++)
         {
             SetLearningRate(optimizer, LearningRate(training, epoch));
-            var (trainLoss, trainAccuracy, trainSeconds) = TrainEpoch(model, optimizer, step, variant, epoch, progress);
+            var (trainLoss, trainAccuracy, trainSeconds) = TrainEpoch(model, optimizer, step, variant, epoch, history.Count, checkpointPath, progress, cancel);
             var evalClock = Stopwatch.StartNew();
             var (testLoss, testAccuracy) = step.Evaluate(model, _test.Images, _test.Labels);
             var metrics = new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy,
                 trainSeconds, evalClock.Elapsed.TotalSeconds, _train.Count / trainSeconds);
-            if (!double.IsFinite(testLoss))
-                throw Diverged(variant, epoch, "test loss", testLoss, checkpointPath);
+            // Every metric of the epoch, so that no NaN is ever saved or shown as a finished epoch.
+            if (!double.IsFinite(trainLoss) || !double.IsFinite(trainAccuracy))
+                throw Diverged(variant, epoch, batch: null, "training loss", trainLoss, history.Count, checkpointPath);
+            if (!double.IsFinite(testLoss) || !double.IsFinite(testAccuracy))
+                throw Diverged(variant, epoch, batch: null, "test loss", testLoss, history.Count, checkpointPath);
             history.Add(metrics);
             Checkpoint.Save(checkpointPath, new CheckpointHeader(Checkpoint.FormatName, variant, epoch + 1, configJson, history), model, optimizer);
             new TrainingHistory(variant, configHash, Threads, history).Save(Path.Combine(directory, TrainingHistory.FileName));
@@ -132,8 +142,8 @@ public sealed class Trainer
     public static (double Loss, double Accuracy) Evaluate(NetworkModule model, MnistTensors data) =>
         ClassifierEvaluation.Evaluate(model, data.Images, data.Labels);
 
-    private (double Loss, double Accuracy, double Seconds) TrainEpoch(
-        NetworkModule model, OptimizerHelper optimizer, IBatchStep step, string variant, int epoch, ITrainingProgress progress)
+    private (double Loss, double Accuracy, double Seconds) TrainEpoch(NetworkModule model, OptimizerHelper optimizer, IBatchStep step,
+        string variant, int epoch, int epochsSaved, string checkpointPath, ITrainingProgress progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var batchSize = _config.Training.BatchSize;
@@ -148,6 +158,8 @@ public sealed class Trainer
             var size = Math.Min(batchSize, _train.Count - start);
             if (size < 2)
                 break; // training-mode BatchNorm needs two samples; at most one image is skipped
+            // The safe point: between batches no other thread runs native code, and the epoch is not saved.
+            cancel.ThrowIfCancellationRequested();
             using (var scope = NewDisposeScope())
             {
                 var indices = order.narrow(0, start, size);
@@ -159,7 +171,7 @@ public sealed class Trainer
             seen += size;
             batch++;
             if (!double.IsFinite(lossSum))
-                throw Diverged(variant, epoch, "training loss", lossSum, null);
+                throw Diverged(variant, epoch, batch, "training loss", lossSum, epochsSaved, checkpointPath);
             progress.Batch(variant, epoch, batch);
         }
         return (lossSum / seen, (double)correct / seen, clock.Elapsed.TotalSeconds);
@@ -197,8 +209,35 @@ public sealed class Trainer
 
     private static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch + 1);
 
-    private static TrainingDivergedException Diverged(string variant, int epoch, string what, double value, string? checkpoint) =>
-        new($"{variant}: {what} became {value} in epoch {epoch + 1}; training stopped. " +
-            (checkpoint is null ? "The last good checkpoint (previous epoch, if any) is kept." : $"The last good checkpoint {checkpoint} is kept.") +
-            " Try a lower training.learning_rate.");
+    /// <summary>
+    /// Refuses data that cannot train (no batch of two images ever forms: BatchNorm's batch statistics need two,
+    /// and the loop skips a last batch of one) or test (no test image: every test metric would be NaN) before
+    /// anything trains, naming the setting at fault; otherwise an epoch would end with NaN metrics and be saved.
+    /// </summary>
+    private void RequireTrainableData()
+    {
+        var training = _config.Training;
+        if (_train.Count < 2)
+            throw new InvalidDataException(
+                $"the training set holds {_train.Count} image(s) (training.train_subset = {training.TrainSubset}), but a training batch needs at least 2; " +
+                "set training.train_subset to 2 or more (0 = all images)");
+        if (training.BatchSize < 2)
+            throw new InvalidDataException(
+                "training.batch_size = 1: every batch holds one image, which training skips (BatchNorm's batch statistics need at least 2); set it to 2 or more");
+        if (_test.Count == 0)
+            throw new InvalidDataException(
+                $"the test set holds no image (training.test_subset = {training.TestSubset}); every test metric would be NaN");
+    }
+
+    // epoch: 0-based; batch: 1-based (the batches done), null for the epoch's end.
+    private static TrainingDivergedException Diverged(string variant, int epoch, int? batch, string what, double value, int epochsSaved, string checkpoint)
+    {
+        var where = batch is int b ? $"batch {b} of epoch {epoch + 1}" : $"epoch {epoch + 1}";
+        var kept = epochsSaved > 0 ? $"the checkpoint of epoch {epochsSaved} ({checkpoint}) is kept"
+            : File.Exists(checkpoint) ? $"{checkpoint} (from an earlier run) is left as it was"
+            : "no checkpoint was written";
+        return new($"{variant}: the {what} became {value} in {where}; training stopped and epoch {epoch + 1} was not saved; {kept}. " +
+                   "Likely cause: the learning rate is too high for this model and optimizer (try a lower training.learning_rate), " +
+                   "or the training data holds images or labels that are not MNIST's.");
+    }
 }

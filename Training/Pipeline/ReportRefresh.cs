@@ -3,6 +3,9 @@
 // without training or evaluating, so a change to a renderer or to how a record states its paths costs
 // seconds instead of a study. The records' paths are made portable (RepositoryPaths.Portable) against
 // the root they were recorded under: older records held absolute paths of the machine that made them.
+// It holds the locks of the directories it rewrites (those that exist; it creates none), so that it
+// never renders while `run` or `experiment` writes the records: it would write the previous study's
+// report over the new one, which `run` had just written.
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Experiments;
@@ -18,6 +21,7 @@ internal static class ReportRefresh
     public static IReadOnlyList<string> Run(PipelineConfig config, string root, string recordedRoot)
     {
         var paths = new StudyPaths(config, root);
+        using var locks = DirectoryLock.AcquireAll(new[] { paths.ModelsLock, paths.ReportLock, paths.ExperimentsLock }.Where(d => Directory.Exists(d.Path)));
         var written = new List<string>();
         string Portable(string path) => RepositoryPaths.Portable(recordedRoot, path);
 
@@ -44,7 +48,7 @@ internal static class ReportRefresh
         }
 
         // Every folder the experiment command wrote, including copies of extra runs kept below it.
-        var experiments = Path.Combine(paths.ReportDirectory, ExperimentFiles.DirectoryName);
+        var experiments = paths.ExperimentsDirectory;
         if (Directory.Exists(experiments))
         {
             foreach (var directory in Directory.EnumerateDirectories(experiments, "*", SearchOption.AllDirectories).Prepend(experiments).Order(StringComparer.Ordinal))

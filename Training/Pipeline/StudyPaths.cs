@@ -1,5 +1,6 @@
 // Where `mnistbn run` keeps each variant's artefacts. models/ holds what users consume (and what is
-// committed after a full run); runs/ holds checkpoints and stage stamps (git-ignored).
+// committed after a full run); runs/ holds checkpoints and stage stamps (git-ignored). Also the
+// directories' locks, so that every command that writes one names it the same way.
 using MnistBn.Network.Description;
 using MnistBn.Network.Onnx;
 using MnistBn.Shared;
@@ -33,4 +34,17 @@ internal sealed record StudyPaths(PipelineConfig Config, string Root)
     public string Metrics(string variant) => Path.Combine(ModelsDirectory, $"{Networks.LeNetName(variant)}.metrics.json");
 
     public string MisclassifiedGrid(string variant) => Path.Combine(ReportDirectory, $"misclassified-{variant}.png");
+
+    /// <summary>Where the experiment pages go (below the report directory).</summary>
+    public string ExperimentsDirectory => Path.Combine(ReportDirectory, Experiments.ExperimentFiles.DirectoryName);
+
+    // The directories commands write into, as DirectoryLock takes them: one writer at a time each.
+
+    public LockedDirectory VariantRunsLock(string variant) => new(VariantRuns(variant), "run directory", "training.output_directory");
+
+    public LockedDirectory ModelsLock => new(ModelsDirectory, "model directory", "export.directory");
+
+    public LockedDirectory ReportLock => new(ReportDirectory, "report directory", "report.directory");
+
+    public LockedDirectory ExperimentsLock => new(ExperimentsDirectory, "experiments directory", "report.directory");
 }

@@ -2,7 +2,8 @@
 // exported file through the ML.NET pipeline (and count disagreements with the eager model) → report.
 // Each stage is skipped when its stamp shows the same inputs (config values, data hashes, the stage's
 // code version) and its outputs still verify; `force` redoes everything. An interrupted training
-// stage resumes from its last checkpoint.
+// stage resumes from its last checkpoint. A cancellation (Ctrl-C) stops between batches or between
+// stages: every stage that finished has written its outputs and stamp, and the next run goes on from there.
 using System.Diagnostics;
 using MnistBn.Training.Evaluation;
 using MnistBn.Inference;
@@ -30,11 +31,13 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
     public async Task<StudyReport> RunAsync(string command, Action<Action<ITrainingProgress>> withProgress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        // Before anything slow: a second study or training into the same run directories, or an output
-        // directory that cannot be written, fails now rather than after minutes of training.
-        using var locks = RunDirectoryLock.AcquireAll(config.Model.Variants.Select(_paths.VariantRuns));
+        // Before anything slow: a second study or training into the same run directories, another command
+        // writing models/ or reports/ (e.g. `report`, which would render the previous study over this one),
+        // or an output directory that cannot be written, fails now rather than after minutes of training.
+        using var runLocks = DirectoryLock.AcquireAll(config.Model.Variants.Select(_paths.VariantRunsLock));
         WritableDirectory.Ensure(_paths.ModelsDirectory, "export.directory");
         WritableDirectory.Ensure(_paths.ReportDirectory, "report.directory");
+        using var outputLocks = DirectoryLock.AcquireAll([_paths.ModelsLock, _paths.ReportLock]);
         using var session = await TrainingSession.OpenAsync(config, root, log, cancel);
         var test = session.TestImages;
         var trainer = new Trainer(config, session.Train, session.Test, log);
@@ -44,11 +47,14 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
         foreach (var variant in config.Model.Variants)
         {
             cancel.ThrowIfCancellationRequested();
-            Train(trainer, variant, dataHash, withProgress);
+            Train(trainer, variant, dataHash, withProgress, cancel);
+            cancel.ThrowIfCancellationRequested();
             Export(variant);
+            cancel.ThrowIfCancellationRequested();
             var evaluation = Evaluate(variant, session, test, dataHash);
             variants.Add(ToReport(variant, evaluation));
         }
+        cancel.ThrowIfCancellationRequested();
 
         var report = new StudyReport(DateTimeOffset.UtcNow, command, PipelineConfigJson.Hash(config), PipelineConfigJson.Serialize(config),
             MachineInfoReader.Read(trainer.Threads), variants, clock.Elapsed.TotalSeconds);
@@ -57,7 +63,7 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
         return report;
     }
 
-    private void Train(Trainer trainer, string variant, string dataHash, Action<Action<ITrainingProgress>> withProgress)
+    private void Train(Trainer trainer, string variant, string dataHash, Action<Action<ITrainingProgress>> withProgress, CancellationToken cancel)
     {
         // The checkpoint carries the data set's name and labels into the exported metadata, so renaming
         // them retrains; MNIST's defaults add nothing, so existing stamps of the study stay valid.
@@ -79,7 +85,7 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
             if (!resume)
                 log($"{variant}: the checkpoint was trained with other settings ({string.Join(", ", blockers)}); training from scratch");
         }
-        withProgress(progress => trainer.Run(variant, _paths.RunsDirectory, resume, progress).Model.Dispose());
+        withProgress(progress => trainer.Run(variant, _paths.RunsDirectory, resume, progress, cancel).Model.Dispose());
         StageStamp.Write(stamp, "train", inputs, [checkpoint, _paths.TrainingHistory(variant)]);
     }
 

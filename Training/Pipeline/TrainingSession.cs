@@ -31,10 +31,21 @@ internal sealed class TrainingSession : IDisposable
         TorchSharpRuntime.EnsureLoaded(log);
         var directory = await new MnistFetcher(config.Data, root, log).EnsureAsync(cancellationToken);
         var data = MnistDataset.Load(directory, config.Data.Files);
+        RequireImages(data.Train, Path.Combine(directory, config.Data.Files.TrainImages.Name), "training");
+        RequireImages(data.Test, Path.Combine(directory, config.Data.Files.TestImages.Name), "test");
         return new TrainingSession(
             MnistTensors.From(data.Train, config.Training.TrainSubset),
             MnistTensors.From(data.Test, config.Training.TestSubset),
             data.Test.Take(config.Training.TestSubset));
+    }
+
+    // An IDX file may well say it holds no image; training or testing on it would only give NaN metrics,
+    // and those would be blamed on the learning rate. The file is at fault, so the error names it.
+    private static void RequireImages(LabeledImages split, string imagesPath, string role)
+    {
+        if (split.Count == 0)
+            throw new InvalidDataException($"{imagesPath}: the {role} images file holds 0 images; nothing can be {(role == "test" ? "tested" : "trained")} on it " +
+                "(check data.files and data.directory)");
     }
 
     /// <summary>The one variant asked for, or every variant in pipeline.yaml's order.</summary>

@@ -7,7 +7,8 @@ OUT/png/    good.png (28x28 gray "1"), truncated.png, absurd.png (IHDR 2^31-1 sq
             huge.png (100000x100000, valid CRC), text.png, empty.png, noise.bin.png
 OUT/idx/    bad copies of t10k-labels-idx1-ubyte: truncated, badmagic, wrongcount, flipped (data byte
             changed: right structure, wrong sha), short (count 9999 and 10007 bytes: consistent in
-            itself, one label fewer than the 10000 test images); t10k-images truncated
+            itself, one label fewer than the 10000 test images); t10k-images truncated; emptytest/ holds
+            both test files as well-formed IDX files of 0 images (keys emptytest-images, emptytest-labels)
 OUT/idx/sha256.txt  "name sha256" for each of them (to make a file pass the sha check and reach the parser)
 OUT/garbage.yaml    4 KiB of seeded random bytes (NULs, invalid UTF-8)
 """
@@ -68,3 +69,11 @@ with open(f"{out}/idx/sha256.txt", "w") as sums:
     for name, data in bad.items():
         write(f"{out}/idx/{name}", data)
         sums.write(f"{name.split('/')[0]} {hashlib.sha256(data).hexdigest()}\n")
+    # A test split of 0 images, well-formed: both files in one folder, so each has a key of its own.
+    empty = {
+        "emptytest-images": ("emptytest/t10k-images-idx3-ubyte", struct.pack(">IIII", 0x00000803, 0, 28, 28)),
+        "emptytest-labels": ("emptytest/t10k-labels-idx1-ubyte", struct.pack(">II", 0x00000801, 0)),
+    }
+    for key, (name, data) in empty.items():
+        write(f"{out}/idx/{name}", data)
+        sums.write(f"{key} {hashlib.sha256(data).hexdigest()}\n")

@@ -152,6 +152,42 @@ case_ok() {
 # A case whose setup failed (so its command was never judged).
 case_setup_failed() { record "$1" unclear "setup failed: $2"; }
 
+# bg_start NAME WAITFILE -- COMMAND...: starts COMMAND in the background (BG_PID) and waits up to 60 s for
+# WAITFILE to appear; returns 1 if it never did. `env --default-signal`: bash starts a script's background
+# jobs with SIGINT ignored, and .NET keeps an ignored SIGINT ignored (as nohup expects), so without it the
+# Ctrl-C cases would test nothing.
+bg_start() {
+    local name=$1 wait_for=$2; shift 3
+    printf '%q ' "$@" >"$LOGS/$name.cmd"
+    env --default-signal "$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err" </dev/null &
+    BG_PID=$!; BG_PIDS+=("$BG_PID")
+    for _ in $(seq 600); do [[ -e $wait_for ]] && return 0; kill -0 "$BG_PID" 2>/dev/null || return 1; sleep 0.1; done
+    return 1
+}
+
+# bg_interrupt NAME SIGNAL RC EXPECT: sends SIGNAL to the background command of bg_start and judges how it
+# ends: clear = exit RC (130 for INT, 143 for TERM), no trace, no temp file left, and EXPECT (the line that
+# says how to resume) in its output; crash = 134/139 or a trace; hang = still running 60 s after the signal;
+# silent = exit 0 (the signal was ignored and the work ran to its end); anything else unclear.
+bg_interrupt() {
+    local name=$1 sig=$2 want=$3 expect=$4 rc tmps
+    kill "-$sig" "$BG_PID" 2>/dev/null
+    for _ in $(seq 600); do kill -0 "$BG_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$BG_PID" 2>/dev/null; then
+        kill -9 "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null; echo 137 >"$LOGS/$name.rc"
+        record "$name" hang "still running 60 s after SIG$sig"; return
+    fi
+    wait "$BG_PID" 2>/dev/null; rc=$?
+    echo "$rc" >"$LOGS/$name.rc"
+    tmps=$(leftover_tmps)
+    if [[ $rc == 134 || $rc == 139 ]] || has_trace "$LOGS/$name.out" "$LOGS/$name.err"; then record "$name" crash "exit $rc after SIG$sig, stack trace or abort"
+    elif [[ $rc == 0 ]]; then record "$name" silent "exit 0: SIG$sig did not stop it"
+    elif [[ -n $tmps ]]; then record "$name" partial "exit $rc, temp left: $(tr '\n' ' ' <<<"$tmps")"
+    elif [[ $rc != "$want" ]]; then record "$name" unclear "exit $rc after SIG$sig, expected $want"
+    elif ! grep -qF -- "$expect" "$LOGS/$name.out" "$LOGS/$name.err"; then record "$name" unclear "exit $rc, no '$expect' line"
+    else record "$name" clear "$(grep -hF -- "$expect" "$LOGS/$name.err" "$LOGS/$name.out" | head -n1 | cut -c1-110)"; fi
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # yaml_variant NAME SED-SCRIPT: a copy of pipeline.yaml edited with sed, as $S/cfg/NAME.yaml.
@@ -398,6 +434,46 @@ if [[ -f $L/nobn/.lock.owner ]] && kill -0 "$BG" 2>/dev/null; then
 else
     case_setup_failed train-concurrent "the background training never took the lock (see $LOGS/lock-background.err)"
     kill -9 "$BG" 2>/dev/null; wait "$BG" 2>/dev/null
+fi
+
+# Ctrl-C (SIGINT) and SIGTERM during training: stop at the next safe point with 130 / 143 and the exact
+# command that resumes; the checkpoint of the last completed epoch must then resume.
+for sig in INT TERM; do
+    I=$T/interrupt-$sig; want=$([[ $sig == INT ]] && echo 130 || echo 143)
+    if bg_start "train-sig$sig" "$I/nobn/checkpoint.bin" -- "${CLI[@]}" train "${TINY[@]}" --variant nobn --set training.epochs=50 --set training.output_directory="$I"; then
+        bg_interrupt "train-sig$sig" "$sig" "$want" "Resume with: mnistbn train ${TINY[*]} --variant nobn --set training.epochs=50 --set training.output_directory=$I --resume"
+        case_ok "train-resume-after-sig$sig" --timeout 150 -- "${CLI[@]}" train "${TINY[@]}" --variant nobn --set training.epochs=50 --set training.output_directory="$I" --resume
+    else
+        kill -9 "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null
+        case_setup_failed "train-sig$sig" "no first checkpoint (see $LOGS/train-sig$sig.err)"
+    fi
+done
+
+# Data that cannot train: one training image (no batch of two ever forms), a test file of 0 images.
+case_err train-subset-one "training.train_subset" --absent "$T/subset1/*/checkpoint.bin" -- \
+    "${CLI[@]}" train --set training.train_subset=1 --set training.epochs=1 --set training.output_directory="$T/subset1"
+d=$(data_dir emptytest emptytest)
+case_err train-test-idx-empty "$d/t10k-images-idx3-ubyte: the test images file holds 0 images" --absent "$T/emptytest/*/checkpoint.bin" -- \
+    "${CLI[@]}" train "${TINY[@]}" --set training.epochs=1 --set training.output_directory="$T/emptytest" \
+    --set data.directory="$d" --set "$NOWHERE" --set "data.files.test_images.sha256=$(sha_of emptytest-images)" \
+    --set "data.files.test_labels.sha256=$(sha_of emptytest-labels)"
+case_err eval-test-idx-empty "$d/t10k-images-idx3-ubyte: the test images file holds 0 images" --absent "$T/r-emptytest/*" -- \
+    "${CLI[@]}" evaluate --set report.directory="$T/r-emptytest" --set data.directory="$d" --set "$NOWHERE" \
+    --set "data.files.test_images.sha256=$(sha_of emptytest-images)" --set "data.files.test_labels.sha256=$(sha_of emptytest-labels)"
+
+# `report` while `run --force` writes the study: it must refuse (naming the run's lock), not render the
+# previous study.json over the new one; Ctrl-C then stops the run with the line that resumes it.
+W=$T/study; WS=(--set training.output_directory="$W/runs" --set export.directory="$W/models" --set report.directory="$W/reports")
+"${CLI[@]}" run "${TINY[@]}" --set training.epochs=1 "${WS[@]}" >"$LOGS/study-first.out" 2>"$LOGS/study-first.err" </dev/null \
+    || echo "  (note: the first tiny study failed, see $LOGS/study-first.err)"
+rm -rf "$W/runs"   # so that a first checkpoint says the second study is training (whatever it locks)
+if bg_start run-force-sigINT "$W/runs/nobn/checkpoint.bin" -- "${CLI[@]}" run --force "${TINY[@]}" --set training.epochs=1000 "${WS[@]}"; then
+    case_err report-during-run "$W/models is in use by another mnistbn command" --unchanged "$W/reports/study.json" --unchanged "$W/reports/README.md" -- \
+        "${CLI[@]}" report "${WS[@]}"
+    bg_interrupt run-force-sigINT INT 130 "Resume with (no --force: it would start over): mnistbn run"
+else
+    kill -9 "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null
+    case_setup_failed report-during-run "the run never wrote a first checkpoint (see $LOGS/run-force-sigINT.err)"
 fi
 
 # A finished tiny run to resume, export and damage.

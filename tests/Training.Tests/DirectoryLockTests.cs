@@ -1,15 +1,17 @@
 // Two trainings into one run directory: the second fails at once, naming the directory and the
 // other process, and the lock goes with its holder, also when that is killed (-9). The output
-// directories are checked before training, and --resume names the keys that differ.
+// directories are checked before training, and --resume names the keys that differ. (The locks of
+// models/ and reports/ between commands: ArtefactLockTests.)
 using System.Diagnostics;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.TestSupport;
 using MnistBn.Training.Loop;
+using MnistBn.Training.Pipeline;
 
 namespace MnistBn.Training.Tests;
 
-public sealed class RunDirectoryLockTests : IDisposable
+public sealed class DirectoryLockTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
@@ -35,21 +37,40 @@ public sealed class RunDirectoryLockTests : IDisposable
     public void Second_lock_on_a_held_directory_fails_naming_the_directory_and_holder()
     {
         var directory = Path.Combine(Runs, "bn");
-        using var first = RunDirectoryLock.Acquire(directory);
+        using var first = DirectoryLock.Acquire(RunsOf(directory));
 
-        var error = Assert.Throws<RunDirectoryInUseException>(() => RunDirectoryLock.Acquire(directory));
+        var error = Assert.Throws<DirectoryInUseException>(() => DirectoryLock.Acquire(RunsOf(directory)));
 
-        Assert.StartsWith($"{directory} is in use by another training (process {Environment.ProcessId}, started ", error.Message);
+        Assert.StartsWith($"{directory} is in use by another mnistbn command (process {Environment.ProcessId}, started ", error.Message);
+        Assert.Contains($"lock file {directory}/.lock", error.Message);
         Assert.Contains("--set training.output_directory=", error.Message);
     }
 
     [Fact]
-    public void Released_lock_can_be_taken_again_and_leaves_no_owner()
+    public void Released_lock_leaves_no_file_and_can_be_taken_again()
     {
         var directory = Path.Combine(Runs, "nobn");
-        RunDirectoryLock.Acquire(directory).Dispose();
-        using var again = RunDirectoryLock.Acquire(directory);
-        Assert.True(File.Exists(Path.Combine(directory, RunDirectoryLock.OwnerFileName)));
+        DirectoryLock.Acquire(RunsOf(directory)).Dispose();
+        Assert.Empty(Directory.GetFileSystemEntries(directory));
+        using var again = DirectoryLock.Acquire(RunsOf(directory));
+        Assert.True(File.Exists(Path.Combine(directory, DirectoryLock.OwnerFileName)));
+    }
+
+    [Fact]
+    public void Taking_the_lock_removes_the_temp_files_of_a_holder_killed_mid_write_and_nothing_else()
+    {
+        var directory = Path.Combine(Runs, "nobn");
+        var below = Path.Combine(directory, "below");
+        Directory.CreateDirectory(below);
+        var leftover = Path.Combine(directory, $".history.json.{Guid.NewGuid():N}.tmp");
+        string[] kept = [Path.Combine(directory, "notes.tmp"), Path.Combine(below, $".x.json.{Guid.NewGuid():N}.tmp")];
+        foreach (var file in kept.Append(leftover))
+            File.WriteAllText(file, "half");
+
+        using var held = DirectoryLock.Acquire(RunsOf(directory));
+
+        Assert.False(File.Exists(leftover));
+        Assert.All(kept, file => Assert.True(File.Exists(file), file));
     }
 
     [Fact]
@@ -60,7 +81,7 @@ public sealed class RunDirectoryLockTests : IDisposable
         using var other = StartTraining("nobn");
         try
         {
-            var owner = Path.Combine(directory, RunDirectoryLock.OwnerFileName);
+            var owner = Path.Combine(directory, DirectoryLock.OwnerFileName);
             var waited = Stopwatch.StartNew();
             while (!File.Exists(owner) && !other.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
                 await Task.Delay(50);
@@ -71,7 +92,7 @@ public sealed class RunDirectoryLockTests : IDisposable
 
             Assert.False(other.HasExited, $"the other training ended early: {ChildOutput()}");
             Assert.True(exitCode == 1, error);
-            Assert.Contains($"{directory} is in use by another training (process {other.Id}", error);
+            Assert.Contains($"{directory} is in use by another mnistbn command (process {other.Id}", error);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed} to refuse");
         }
         finally
@@ -80,19 +101,19 @@ public sealed class RunDirectoryLockTests : IDisposable
             await kill.WaitForExitAsync();
             await other.WaitForExitAsync();
         }
-        using var after = RunDirectoryLock.Acquire(directory); // the OS released the killed holder's lock
+        using var after = DirectoryLock.Acquire(RunsOf(directory)); // the OS released the killed holder's lock
     }
 
     [Fact]
     public void Run_into_a_directory_held_by_a_training_fails_before_training()
     {
-        using var held = RunDirectoryLock.Acquire(Path.Combine(Runs, "bn"));
+        using var held = DirectoryLock.Acquire(RunsOf(Path.Combine(Runs, "bn")));
 
         var (exitCode, error) = CliHarness.Run(["run", .. Settings(), "--set", $"export.directory={Path.Combine(_temp.Path, "models")}",
             "--set", $"report.directory={Path.Combine(_temp.Path, "reports")}"]);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"{Path.Combine(Runs, "bn")} is in use by another training", error);
+        Assert.Contains($"{Path.Combine(Runs, "bn")} is in use by another mnistbn command", error);
         Assert.False(File.Exists(Path.Combine(Runs, "nobn", Checkpoint.FileName)), "nobn was trained before the lock was checked");
     }
 
@@ -144,6 +165,8 @@ public sealed class RunDirectoryLockTests : IDisposable
     ];
 
     private string[] TrainArguments(string variant) => ["train", "--variant", variant, .. Settings()];
+
+    private static LockedDirectory RunsOf(string directory) => new(directory, "run directory", "training.output_directory");
 
     // The real command line in a child process, training long enough to be caught in the act.
     private Process StartTraining(string variant)
