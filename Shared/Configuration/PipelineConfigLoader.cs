@@ -1,5 +1,6 @@
 // Reads pipeline.yaml into PipelineConfig, strictly: unknown keys, wrong types and out-of-range values
 // are errors that name the file, line and key path. `--set key.path=value` overrides apply first.
+using MnistBn.Shared.IO;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -19,7 +20,17 @@ public static class PipelineConfigLoader
             throw new ConfigException($"{path}: is a directory, not a configuration file (give the path of a pipeline.yaml)");
         if (!File.Exists(path))
             throw new ConfigException($"{path}: configuration file not found");
-        return Parse(File.ReadAllText(path), path, overrides);
+        string yaml;
+        try
+        {
+            // Bounded, and never a FIFO or device: `--config /dev/zero` must not fill memory or block.
+            yaml = BoundedFile.ReadAllText(path, ReadLimits.ConfigBytes, "a configuration file (pipeline.yaml)");
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(error.Message);
+        }
+        return Parse(yaml, path, overrides);
     }
 
     /// <summary>Parses YAML text; <paramref name="fileName"/> is used in error messages.</summary>

@@ -1,8 +1,11 @@
 // Reads IDX files (the format MNIST ships in) strictly: magic number, data type, rank, dimensions and
 // the exact file length are all checked, and every failure names the file and the problem. Files whose
-// name ends in .gz are decompressed first; the checks then apply to the decompressed bytes.
+// name ends in .gz are decompressed first; the checks then apply to the decompressed bytes. A file is
+// read once, bounded (ReadLimits.IdxBytes), and parsing works on those bytes, so a caller that verifies
+// a hash (MnistDataset) parses exactly what it hashed.
 using System.Buffers.Binary;
 using System.IO.Compression;
+using MnistBn.Shared.IO;
 
 namespace MnistBn.Shared.Data;
 
@@ -19,10 +22,28 @@ public static class IdxReader
 
     /// <summary>Reads an image file: Count × Rows × Columns bytes after a 16-byte header.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid unsigned-byte rank-3 IDX file.</exception>
-    public static IdxImages ReadImages(string path)
+    /// <exception cref="IOException">The path is a directory, FIFO, socket or device.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid unsigned-byte rank-3 IDX file, or larger than <see cref="ReadLimits.IdxBytes"/>.</exception>
+    public static IdxImages ReadImages(string path) => ParseImages(ReadFile(path), path);
+
+    /// <summary>Reads a label file: Count bytes after an 8-byte header.</summary>
+    /// <inheritdoc cref="ReadImages" path="/exception"/>
+    public static IdxLabels ReadLabels(string path) => ParseLabels(ReadFile(path), path);
+
+    /// <summary>
+    /// The file's bytes as stored (still gzip-compressed for .gz), read once and bounded: what a caller
+    /// hashes before handing the same array to <see cref="ParseImages"/> or <see cref="ParseLabels"/>.
+    /// </summary>
+    /// <inheritdoc cref="ReadImages" path="/exception"/>
+    public static byte[] ReadFile(string path) => BoundedFile.ReadAllBytes(path, ReadLimits.IdxBytes, "an IDX file");
+
+    /// <summary>Parses the bytes of an image file (as stored: gzip-compressed when <paramref name="path"/> ends in .gz).</summary>
+    /// <param name="file">The file's bytes.</param>
+    /// <param name="path">Where they came from, for messages and the result's Path.</param>
+    /// <exception cref="InvalidDataException">Not a valid unsigned-byte rank-3 IDX file.</exception>
+    public static IdxImages ParseImages(byte[] file, string path)
     {
-        var (dims, pixels) = ReadChecked(path, rank: 3, "image");
+        var (dims, pixels) = Parse(file, path, rank: 3, "image");
         // Rows and columns must be positive: a zero-pixel image carries nothing and would hide the
         // image count from the length check. Count 0 is allowed: an empty set is a well-formed file
         // (header only) and callers decide whether they can use it.
@@ -31,20 +52,20 @@ public static class IdxReader
         return new IdxImages(path, dims[0], dims[1], dims[2], pixels);
     }
 
-    /// <summary>Reads a label file: Count bytes after an 8-byte header.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid unsigned-byte rank-1 IDX file.</exception>
-    public static IdxLabels ReadLabels(string path)
+    /// <summary>Parses the bytes of a label file (as stored: gzip-compressed when <paramref name="path"/> ends in .gz).</summary>
+    /// <inheritdoc cref="ParseImages" path="/param"/>
+    /// <exception cref="InvalidDataException">Not a valid unsigned-byte rank-1 IDX file.</exception>
+    public static IdxLabels ParseLabels(byte[] file, string path)
     {
-        var (_, labels) = ReadChecked(path, rank: 1, "label");
+        var (_, labels) = Parse(file, path, rank: 1, "label");
         return new IdxLabels(path, labels);
     }
 
-    // Validates everything up to and including the file length; returns the dimensions and the data bytes.
-    private static (int[] Dims, byte[] Data) ReadChecked(string path, int rank, string kind)
+    // Validates everything up to and including the length; returns the dimensions and the data bytes.
+    private static (int[] Dims, byte[] Data) Parse(byte[] file, string path, int rank, string kind)
     {
-        using var stream = OpenSeekable(path);
-        var length = stream.Length;
+        var bytes = Decompressed(file, path);
+        var length = bytes.Length;
         var expectedMagic = UnsignedByte << 8 | rank;
         if (length == 0)
             throw Invalid(path, $"empty file (0 bytes); expected an IDX {kind} file");
@@ -52,8 +73,7 @@ public static class IdxReader
             throw Invalid(path, $"truncated: {length} bytes, too short for the 4-byte IDX magic number");
 
         var headerLength = 4 + 4 * rank;
-        Span<byte> header = stackalloc byte[headerLength];
-        var headerRead = stream.ReadAtLeast(header, headerLength, throwOnEndOfStream: false);
+        var header = bytes.AsSpan(0, Math.Min(headerLength, length));
         var magic = BinaryPrimitives.ReadInt32BigEndian(header);
         if (header[0] != 0 || header[1] != 0)
             throw Invalid(path, $"not an IDX file: magic number 0x{magic:X8}, expected 0x{expectedMagic:X8} ({kind} file)");
@@ -61,7 +81,7 @@ public static class IdxReader
             throw Invalid(path, $"data type 0x{header[2]:X2} ({TypeName(header[2])}) is not supported; expected 0x08 (unsigned byte)");
         if (header[3] != rank)
             throw Invalid(path, $"rank {header[3]} (magic 0x{magic:X8}), expected rank {rank} (magic 0x{expectedMagic:X8}) for an IDX {kind} file");
-        if (headerRead < headerLength)
+        if (length < headerLength)
             throw Invalid(path, $"truncated: the header needs {headerLength} bytes, file has {length}");
 
         var dims = new int[rank];
@@ -77,36 +97,39 @@ public static class IdxReader
                 throw Invalid(path, $"header says {Shape(dims[..(i + 1)])} bytes, more than one array can hold");
         }
 
-        var actual = length - headerLength;
+        long actual = length - headerLength;
         if (actual < dataLength)
             throw Invalid(path, $"truncated: header says {Shape(dims)} = {dataLength} bytes of {kind} data, file has {actual}");
         if (actual > dataLength)
             throw Invalid(path, $"{actual - dataLength} trailing bytes: header says {Shape(dims)} = {dataLength} bytes of {kind} data, file has {actual}");
-
-        var data = new byte[dataLength];
-        stream.ReadExactly(data);
-        return (dims, data);
+        return (dims, bytes[headerLength..]);
     }
 
-    // A stream whose Length is the IDX byte count: the file itself, or its decompressed contents for .gz.
-    private static Stream OpenSeekable(string path)
+    // The IDX bytes: the file itself, or its decompressed contents for .gz (bounded like a raw file, so
+    // a small gzip bomb cannot expand without limit).
+    private static byte[] Decompressed(byte[] file, string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: IDX file not found", path);
-        var file = File.OpenRead(path);
         if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
             return file;
-        try
+        using var gzip = new GZipStream(new MemoryStream(file, writable: false), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        var chunk = new byte[81920];
+        while (true)
         {
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            var buffer = new MemoryStream();
-            gzip.CopyTo(buffer);
-            buffer.Position = 0;
-            return buffer;
-        }
-        catch (InvalidDataException error)
-        {
-            throw Invalid(path, $"not a valid gzip stream ({error.Message})");
+            int read;
+            try
+            {
+                read = gzip.Read(chunk);
+            }
+            catch (InvalidDataException error)
+            {
+                throw Invalid(path, $"not a valid gzip stream ({error.Message})");
+            }
+            if (read == 0)
+                return output.ToArray();
+            if (output.Length + read > ReadLimits.IdxBytes)
+                throw Invalid(path, $"decompresses to more than the limit of {ReadLimits.IdxBytes:N0} bytes for an IDX file; refusing to decompress on");
+            output.Write(chunk, 0, read);
         }
     }
 

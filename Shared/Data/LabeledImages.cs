@@ -13,6 +13,12 @@ public sealed record LabeledImages(byte[] Pixels, byte[] Labels, int Count, int 
     /// <summary>Pixels per image (Rows·Columns).</summary>
     public int PixelsPerImage => Rows * Columns;
 
+    /// <summary>
+    /// Where the images came from, for messages about them: the split and the image file, e.g. "test split,
+    /// images data/mnist/t10k-images-idx3-ubyte"; null for images made in memory.
+    /// </summary>
+    public string? Origin { get; init; }
+
     /// <summary>The pixels of image <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> Image(int index)
     {
@@ -27,6 +33,6 @@ public sealed record LabeledImages(byte[] Pixels, byte[] Labels, int Count, int 
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count == 0 || count >= Count)
             return this;
-        return new LabeledImages(Pixels[..(count * PixelsPerImage)], Labels[..count], count, Rows, Columns);
+        return this with { Pixels = Pixels[..(count * PixelsPerImage)], Labels = Labels[..count], Count = count };
     }
 }

@@ -1,8 +1,10 @@
 // Makes the four IDX files named in pipeline.yaml available in data.directory, each verified by its
 // SHA-256. A file already there with the right hash is used as it is; anything else is fetched from
 // the configured sources in order. Downloads land in a temporary file in the target folder and are
-// renamed only after their hash matches, so a file under its real name is always a verified one.
+// renamed only after their hash matches, so a file under its real name is always a verified one. The
+// files are verified again when they are used: MnistDataset hashes the very bytes it parses.
 using MnistBn.Shared.Configuration;
+using MnistBn.Shared.IO;
 
 namespace MnistBn.Shared.Data;
 
@@ -60,9 +62,19 @@ public sealed class MnistFetcher
     private async Task EnsureFileAsync(string directory, DataFile file, IReadOnlyList<IFileSource> sources, CancellationToken cancellationToken)
     {
         var target = Path.Combine(directory, file.Name);
-        if (File.Exists(target))
+        if (File.Exists(target) || System.IO.Directory.Exists(target))
         {
-            var cached = await Sha256File.ComputeAsync(target, cancellationToken);
+            // A directory, FIFO or device under the file's name is refused (IOException), not replaced:
+            // it is not a copy this fetcher made. A file too large to be an IDX file is a bad copy.
+            string cached;
+            try
+            {
+                cached = await Sha256File.ComputeAsync(target, ReadLimits.IdxBytes, "an IDX file", cancellationToken);
+            }
+            catch (InvalidDataException tooLarge)
+            {
+                cached = $"unknown ({tooLarge.Message})";
+            }
             if (cached == file.Sha256)
             {
                 _log($"{file.Name}: using cached {target} (sha256 verified)");
@@ -96,7 +108,7 @@ public sealed class MnistFetcher
         try
         {
             await source.DownloadAsync(file.Name, temp, cancellationToken);
-            var actual = await Sha256File.ComputeAsync(temp, cancellationToken);
+            var actual = await Sha256File.ComputeAsync(temp, ReadLimits.IdxBytes, "an IDX file", cancellationToken);
             if (actual != file.Sha256)
                 return $"checksum mismatch for {file.Name}: expected sha256 {file.Sha256}, actual {actual}";
             File.Move(temp, target, overwrite: true);

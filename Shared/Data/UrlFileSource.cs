@@ -1,5 +1,6 @@
 // A data source that downloads `base + name` (+ ".gz", decompressed on the fly) over HTTP(S).
 using System.IO.Compression;
+using MnistBn.Shared.IO;
 
 namespace MnistBn.Shared.Data;
 
@@ -39,7 +40,8 @@ internal sealed class UrlFileSource(string baseUrl, bool gzip, Lazy<HttpClient> 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         await using var raw = gzip ? new GZipStream(body, CompressionMode.Decompress) : body;
         await using var output = File.Create(destination);
-        await raw.CopyToAsync(output, cancellationToken);
+        // Bounded: a server (or a gzip body) that never ends fills neither memory nor the disk.
+        await BoundedFile.CopyAsync(raw, output, ReadLimits.IdxBytes, url, "an IDX file", cancellationToken);
     }
 
     /// <summary>

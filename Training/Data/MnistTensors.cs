@@ -31,7 +31,8 @@ public sealed class MnistTensors : IDisposable
         ArgumentNullException.ThrowIfNull(split);
         if (split.Rows != ModelContract.Height || split.Columns != ModelContract.Width)
             throw new InvalidDataException(
-                $"images are {split.Rows}×{split.Columns}, the model needs {ModelContract.Height}×{ModelContract.Width}");
+                $"{split.Origin ?? "images in memory"}: the images are {split.Rows}×{split.Columns} pixels, but the model needs " +
+                $"{ModelContract.Height}×{ModelContract.Width} (MNIST's size)");
         var count = subset > 0 ? Math.Min(subset, split.Count) : split.Count;
         using var scope = NewDisposeScope();
         var pixels = tensor(split.Pixels.AsSpan(0, count * ModelContract.PixelCount).ToArray(), ModelContract.InputShape(count));

@@ -37,7 +37,7 @@ internal sealed record EvaluationReport(
 
     /// <summary>Reads a report written by <see cref="Write"/>.</summary>
     public static EvaluationReport Read(string path) =>
-        JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(path), Json)
+        JsonSerializer.Deserialize<EvaluationReport>(BoundedFile.ReadAllText(path, ReadLimits.JsonBytes, "an evaluation report (JSON)"), Json)
             ?? throw new InvalidDataException($"{path}: empty evaluation report");
 
     /// <summary>Writes the report as JSON to <paramref name="path"/> (temp file, then rename).</summary>

@@ -1,8 +1,10 @@
 // A folder of labelled image files, laid out as <root>/<digit>/<any name> (the ImageFolder layout of
 // torchvision and ML.NET's samples): the label is the name of the top-level folder, 0–9. Files that
-// cannot be used are reported, not fatal, so one bad file does not stop an evaluation.
+// cannot be used are reported, not fatal, so one bad file does not stop an evaluation. Each real file
+// is scored once however many names (links, link loops) reach it; see FolderFiles.
 using MnistBn.Inference;
 using MnistBn.Shared;
+using MnistBn.Shared.IO;
 
 namespace MnistBn.Training.Evaluation;
 
@@ -36,8 +38,20 @@ internal sealed record LabeledImageFolder(
         var images = new List<GrayImage>();
         var labels = new List<byte>();
         var paths = new List<string>();
-        var bad = new List<BadItem>();
-        foreach (var file in Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var listing = FolderFiles.List(full);
+        var bad = new List<BadItem>(listing.Unlistable);
+        foreach (var second in listing.SecondNames)
+        {
+            // A second name is the same picture (or folder of pictures), scored once under the first. Two
+            // different class folders naming it is a mistake in the folder; a link loop (to the folder
+            // itself, a parent, the root) is not: it only names what was already read.
+            var label = LabelOf(full, second.Path, classLabels, second.IsFolder);
+            var firstLabel = LabelOf(full, second.FirstPath, classLabels, second.IsFolder);
+            if (label is not null && firstLabel is not null && label != firstLabel)
+                bad.Add(new BadItem(second.Path, $"{second.Path}: the same file or folder as {second.FirstPath}, which is labelled " +
+                    $"'{classLabels[firstLabel.Value]}'; one picture cannot have two labels (scored once, as the first)"));
+        }
+        foreach (var file in listing.Files.Select(f => f.Path))
         {
             var label = LabelOf(full, file, classLabels);
             if (label is null)
@@ -47,7 +61,8 @@ internal sealed record LabeledImageFolder(
             }
             try
             {
-                images.Add(ImageDecoder.Decode(File.ReadAllBytes(file), file, background));
+                // Bounded, and never a FIFO or device: either would hang or fill memory, not fail.
+                images.Add(ImageDecoder.Decode(BoundedFile.ReadAllBytes(file, ReadLimits.ImageBytes, "an image"), file, background));
                 labels.Add(label.Value);
                 paths.Add(file);
             }
@@ -65,12 +80,13 @@ internal sealed record LabeledImageFolder(
         return new LabeledImageFolder(images, [.. labels], paths, bad);
     }
 
-    private static byte? LabelOf(string root, string file, IReadOnlyList<string> classLabels)
+    // A file's label is its top-level folder under the root; a folder's is the same for the files in it.
+    private static byte? LabelOf(string root, string path, IReadOnlyList<string> classLabels, bool isFolder = false)
     {
-        var relative = Path.GetRelativePath(root, file);
+        var relative = Path.GetRelativePath(root, isFolder ? Path.Combine(path, "file") : path);
         var first = relative.Split(Path.DirectorySeparatorChar)[0];
-        if (first == relative)
-            return null; // directly in the root
+        if (first == relative || first == "..")
+            return null; // directly in the root (or the root itself, or above it)
         var index = classLabels.ToList().IndexOf(first);
         return index < 0 ? null : (byte)index;
     }

@@ -41,7 +41,7 @@ internal static class ExperimentFiles
     public static T Read<T>(string directory, string experiment)
     {
         var path = JsonPath(directory, experiment);
-        return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty experiment report");
+        return JsonSerializer.Deserialize<T>(BoundedFile.ReadAllText(path, ReadLimits.JsonBytes, "an experiment report (JSON)"), Json) ?? throw new InvalidDataException($"{path}: empty experiment report");
     }
 
     /// <summary>The common head of every experiment's Markdown: title, claim, provenance.</summary>

@@ -86,7 +86,7 @@ internal static class ExperimentSuite
     {
         var entries = Names
             .Where(name => File.Exists(ExperimentFiles.JsonPath(directory, name)))
-            .Select(name => (Name: name, Entry: JsonSerializer.Deserialize<IndexEntry>(File.ReadAllText(ExperimentFiles.JsonPath(directory, name)), ExperimentFiles.Json)!))
+            .Select(name => (Name: name, Entry: JsonSerializer.Deserialize<IndexEntry>(BoundedFile.ReadAllText(ExperimentFiles.JsonPath(directory, name), ReadLimits.JsonBytes, "an experiment report (JSON)"), ExperimentFiles.Json)!))
             .ToList();
         var md = new StringBuilder();
         md.AppendLine("# Testing the Batch Normalization paper's claims on MNIST").AppendLine();

@@ -44,45 +44,36 @@ public static class Checkpoint
             optimizer.save_state_dict(writer);
         }, "checkpoint");
 
-    /// <summary>Reads only the header.</summary>
-    public static CheckpointHeader ReadHeader(string path)
+    /// <summary>
+    /// Reads the checkpoint once (bounded, a regular file only): check its <see cref="CheckpointSnapshot.Header"/>,
+    /// then load the state from the same bytes. Prefer it to <see cref="ReadHeader"/> followed by
+    /// <see cref="Restore"/> or <see cref="LoadModel"/>, which read the file twice.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, FIFO, socket or device.</exception>
+    /// <exception cref="InvalidDataException">Over <see cref="ReadLimits.CheckpointBytes"/>, or not a checkpoint.</exception>
+    public static CheckpointSnapshot ReadOnce(string path)
     {
-        using var reader = Open(path);
-        return ReadHeader(path, reader);
+        // Read whole and bounded before TorchSharp parses it: a FIFO or device given as --checkpoint is
+        // refused before it is opened, and a huge file before it fills memory.
+        var bytes = BoundedFile.ReadAllBytes(path, ReadLimits.CheckpointBytes, $"a checkpoint ({FormatName})");
+        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+        var header = ReadHeader(path, reader);
+        return new CheckpointSnapshot(path, bytes, header, reader.BaseStream.Position);
     }
+
+    /// <summary>Reads only the header.</summary>
+    /// <inheritdoc cref="ReadOnce" path="/exception"/>
+    public static CheckpointHeader ReadHeader(string path) => ReadOnce(path).Header;
 
     /// <summary>The model saved in a checkpoint, built with the checkpoint's own config, in eval mode.</summary>
-    public static (NetworkModule Model, CheckpointHeader Header) LoadModel(string path)
-    {
-        using var reader = Open(path);
-        var header = ReadHeader(path, reader);
-        var model = StudyModel.Create(header.Variant, header.Config);
-        LoadState(path, () => model.load(reader));
-        model.eval();
-        return (model, header);
-    }
+    /// <inheritdoc cref="ReadOnce" path="/exception"/>
+    public static (NetworkModule Model, CheckpointHeader Header) LoadModel(string path) => ReadOnce(path).LoadModel();
 
     /// <summary>Loads the saved state into an existing model and optimizer (for --resume).</summary>
-    public static CheckpointHeader Restore(string path, string variant, NetworkModule model, OptimizerHelper optimizer)
-    {
-        using var reader = Open(path);
-        var header = ReadHeader(path, reader);
-        if (header.Variant != variant)
-            throw new InvalidDataException($"{path}: checkpoint is for variant '{header.Variant}', not '{variant}'");
-        LoadState(path, () =>
-        {
-            model.load(reader);
-            optimizer.load_state_dict(reader);
-        });
-        return header;
-    }
-
-    private static BinaryReader Open(string path)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: checkpoint not found", path);
-        return new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-    }
+    /// <inheritdoc cref="ReadOnce" path="/exception"/>
+    public static CheckpointHeader Restore(string path, string variant, NetworkModule model, OptimizerHelper optimizer) =>
+        ReadOnce(path).Restore(variant, model, optimizer);
 
     private static CheckpointHeader ReadHeader(string path, BinaryReader reader)
     {
@@ -102,7 +93,7 @@ public static class Checkpoint
 
     // TorchSharp reports truncated or mismatched state (also an optimizer of another type, e.g. a
     // checkpoint written by optim.Adam before SinglePassAdam) with assorted exception types.
-    private static void LoadState(string path, Action load)
+    internal static void LoadState(string path, Action load)
     {
         try
         {

@@ -99,8 +99,10 @@ public sealed class Trainer
         var history = new List<EpochMetrics>();
         if (resume && File.Exists(checkpointPath))
         {
-            RequireResumableConfig(checkpointPath, Checkpoint.ReadHeader(checkpointPath).Config);
-            var header = Checkpoint.Restore(checkpointPath, variant, model, optimizer);
+            // One read: the header checked is the one whose state is restored.
+            var checkpoint = Checkpoint.ReadOnce(checkpointPath);
+            RequireResumableConfig(checkpointPath, checkpoint.Header.Config);
+            var header = checkpoint.Restore(variant, model, optimizer);
             history.AddRange(header.History.Take(header.EpochsCompleted));
             _log($"{variant}: resuming after epoch {header.EpochsCompleted} from {checkpointPath}");
         }

@@ -28,6 +28,6 @@ public sealed record TrainingHistory(string Variant, string ConfigHash, int Thre
 
     /// <summary>Reads a history written by <see cref="Save"/>.</summary>
     public static TrainingHistory Load(string path) =>
-        JsonSerializer.Deserialize<TrainingHistory>(File.ReadAllText(path), Json)
+        JsonSerializer.Deserialize<TrainingHistory>(BoundedFile.ReadAllText(path, ReadLimits.JsonBytes, "a training history (JSON)"), Json)
         ?? throw new InvalidDataException($"{path}: empty training history");
 }

@@ -25,7 +25,7 @@ internal sealed record StageStamp(string Stage, string InputsHash, IReadOnlyDict
         StageStamp? stamp;
         try
         {
-            stamp = JsonSerializer.Deserialize<StageStamp>(File.ReadAllText(stampPath), Json);
+            stamp = JsonSerializer.Deserialize<StageStamp>(BoundedFile.ReadAllText(stampPath, ReadLimits.JsonBytes, "a stage stamp (JSON)"), Json);
         }
         catch (JsonException)
         {

@@ -100,7 +100,7 @@ internal sealed class StudyRunner(PipelineConfig config, string root, bool force
             return;
         }
         var (_, written) = TrainedModelExporter.ExportCheckpoint(checkpoint, config, root);
-        AtomicFile.WriteAllBytes(_paths.PublishedHistory(variant), File.ReadAllBytes(_paths.TrainingHistory(variant)), "training history");
+        AtomicFile.WriteAllBytes(_paths.PublishedHistory(variant), BoundedFile.ReadAllBytes(_paths.TrainingHistory(variant), ReadLimits.JsonBytes, "a training history (JSON)"), "training history");
         foreach (var path in written)
             log($"{variant}: exported {path}");
         StageStamp.Write(stamp, "export", inputs, [.. written, _paths.PublishedHistory(variant)]);

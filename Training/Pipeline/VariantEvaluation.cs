@@ -27,6 +27,6 @@ internal sealed record VariantEvaluation(
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json), "evaluation metrics");
 
     public static VariantEvaluation Load(string path) =>
-        JsonSerializer.Deserialize<VariantEvaluation>(File.ReadAllText(path), Json)
+        JsonSerializer.Deserialize<VariantEvaluation>(BoundedFile.ReadAllText(path, ReadLimits.JsonBytes, "a variant evaluation (JSON)"), Json)
         ?? throw new InvalidDataException($"{path}: empty evaluation metrics");
 }

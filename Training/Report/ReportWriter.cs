@@ -28,7 +28,7 @@ internal static class ReportWriter
     public static StudyReport Read(string directory)
     {
         var path = Path.Combine(directory, ReportFiles.Json);
-        return JsonSerializer.Deserialize<StudyReport>(File.ReadAllText(path), JsonOptions)
+        return JsonSerializer.Deserialize<StudyReport>(BoundedFile.ReadAllText(path, ReadLimits.JsonBytes, "a study report (JSON)"), JsonOptions)
             ?? throw new InvalidDataException($"{path}: empty report");
     }
 

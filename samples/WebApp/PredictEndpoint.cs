@@ -6,6 +6,8 @@
 // library decide from the picture's border. ?invert=true is the older spelling of dark-on-light.
 // Client mistakes are answered 4xx with {"error": "..."} naming the problem, never 500. Once the app
 // is stopping, requests are answered 503 {"error": "shutting down"}: the client should retry elsewhere.
+// Memory per request is bounded twice: the body by MaxRequestBytes, the decoded picture by
+// MaxImagePixels (from its header, before decoding); MaxConcurrentDecodes bounds how many at once.
 using Microsoft.AspNetCore.Http.Features;
 using MnistBn.Inference;
 using MnistBn.Shared;
@@ -38,8 +40,9 @@ public static class PredictEndpoint
     /// <param name="context">The request.</param>
     /// <param name="models">The loaded models.</param>
     /// <param name="options">The app's settings.</param>
+    /// <param name="gate">Bounds the decodes in flight.</param>
     /// <param name="stopping">Cancelled when shutdown begins (ApplicationStopping).</param>
-    public static async Task<IResult> HandleAsync(HttpContext context, DigitModels models, WebAppOptions options, CancellationToken stopping)
+    public static async Task<IResult> HandleAsync(HttpContext context, DigitModels models, WebAppOptions options, DecodeGate gate, CancellationToken stopping)
     {
         if (stopping.IsCancellationRequested)
             return Error(StatusCodes.Status503ServiceUnavailable, ShuttingDown);
@@ -60,14 +63,39 @@ public static class PredictEndpoint
                 : $"unsupported Content-Type '{mediaType}': send an image ({string.Join(", ", ImageContentTypes)}) or {RawContentType} with {ModelContract.PixelCount} raw gray bytes");
         }
 
-        var (body, tooLarge) = await ReadBodyAsync(context, options.MaxRequestBytes);
+        var (body, tooLarge, badRequest) = await ReadBodyAsync(context, options.MaxRequestBytes);
         if (tooLarge)
             return Error(StatusCodes.Status413PayloadTooLarge, $"request body larger than the limit of {options.MaxRequestBytes} bytes");
+        if (badRequest is not null)
+        {
+            // A client's mistake (a body sent too slowly: Kestrel's MinRequestBodyDataRate, 408; or cut
+            // short): one line, no stack trace, not an error of the server.
+            Logger(context).LogInformation("POST /predict from {Client}: {Problem} (answered {Status})",
+                context.Connection.RemoteIpAddress, badRequest.Message, badRequest.StatusCode);
+            return Error(badRequest.StatusCode, badRequest.Message);
+        }
         if (body.Length == 0)
             return Error(StatusCodes.Status400BadRequest, isRaw
                 ? $"empty body: expected {ModelContract.PixelCount} raw gray bytes"
                 : $"empty body: expected an encoded image ({mediaType})");
 
+        if (!isRaw && ImageHeader.Size(body) is var (width, height) && (long)width * height > options.MaxImagePixels)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge,
+                $"{mediaType} body: image is {width}×{height} = {(long)width * height:N0} pixels, more than the {options.MaxImagePixels:N0} " +
+                $"this server decodes ({WebAppOptions.Section}:MaxImagePixels); send a smaller picture (the models see {ModelContract.Width}×{ModelContract.Height})");
+        }
+
+        IDisposable slot;
+        try
+        {
+            slot = await gate.EnterAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Empty; // the client went away while it waited: nobody to answer
+        }
+        using var _ = slot;
         GrayImage image;
         try
         {
@@ -99,12 +127,13 @@ public static class PredictEndpoint
     /// <summary>
     /// Reads the body up to <paramref name="limit"/> bytes. The declared Content-Length is checked
     /// first; a chunked body is counted as it arrives, so a client cannot make the server buffer more.
+    /// Kestrel's refusals while reading (a body too slow, or cut short) come back as BadRequest.
     /// </summary>
-    private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpContext context, long limit)
+    private static async Task<(byte[] Body, bool TooLarge, BadHttpRequestException? BadRequest)> ReadBodyAsync(HttpContext context, long limit)
     {
         var request = context.Request;
         if (request.ContentLength > limit)
-            return ([], true);
+            return ([], true, null);
         // Kestrel's own limit stays above ours so that our check answers first, with a JSON message.
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
@@ -119,15 +148,27 @@ public static class PredictEndpoint
             {
                 buffer.Write(chunk, 0, read);
                 if (buffer.Length > limit)
-                    return ([], true);
+                    return ([], true, null);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ([], true);
+            return ([], true, null);
         }
-        return (buffer.ToArray(), false);
+        catch (BadHttpRequestException e)
+        {
+            return ([], false, e);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The connection dropped mid-body: the client's doing, answered (if anyone listens) like Kestrel's own refusals.
+            return ([], false, new BadHttpRequestException($"the connection closed before the body was complete ({e.Message})", StatusCodes.Status400BadRequest));
+        }
+        return (buffer.ToArray(), false, null);
     }
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PredictEndpoint).FullName!);
 
     private static readonly Dictionary<string, DigitPolarity> Polarities = new(StringComparer.Ordinal)
     {

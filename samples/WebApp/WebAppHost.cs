@@ -48,6 +48,7 @@ public static class WebAppHost
         builder.Logging.AddFilter(HostLogCategory, level =>
             level >= LogLevel.Information && (level < LogLevel.Error || lifetime?.ApplicationStarted.IsCancellationRequested == true));
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new DecodeGate(options.MaxConcurrentDecodes));
         builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
@@ -61,14 +62,21 @@ public static class WebAppHost
         var models = app.Services.GetRequiredService<DigitModels>();
         app.Lifetime.ApplicationStopped.Register(models.Dispose);
 
-        app.UseExceptionHandler(errors => errors.Run(WriteErrorAsync));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteErrorAsync,
+            // A client's malformed or too-slow request is not the server's failure: WriteErrorAsync logs it
+            // as one line instead of the middleware's error with a stack trace.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
         var page = new EmbeddedFileProvider(Assembly.GetExecutingAssembly(), "wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
 
         // A lambda of HttpContext alone would bind as a RequestDelegate and drop the IResult.
+        var gate = app.Services.GetRequiredService<DecodeGate>();
         app.MapPost("/predict", (HttpContext context, CancellationToken _) =>
-            PredictEndpoint.HandleAsync(context, models, options, app.Lifetime.ApplicationStopping));
+            PredictEndpoint.HandleAsync(context, models, options, gate, app.Lifetime.ApplicationStopping));
         app.MapGet("/models", () => models.Models.Select(m => new
         {
             name = m.Name,
@@ -117,6 +125,12 @@ public static class WebAppHost
     private static async Task WriteErrorAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is BadHttpRequestException clientMistake)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebAppHost).FullName!).LogInformation(
+                "{Method} {Path} from {Client}: {Problem} (answered {Status})",
+                context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress, clientMistake.Message, clientMistake.StatusCode);
+        }
         var (status, message) = error switch
         {
             BadHttpRequestException bad => (bad.StatusCode, bad.Message),

@@ -9,6 +9,9 @@ public sealed class WebAppOptions
 {
     public const string Section = "WebApp";
 
+    /// <summary>The most pixels MnistBn.Inference decodes (4096×4096), the ceiling of <see cref="MaxImagePixels"/>.</summary>
+    public const long MaxDecodablePixels = 16L * 1024 * 1024;
+
     /// <summary>Address Kestrel binds to. Loopback by default: exposing the app is a deliberate change.</summary>
     public string Host { get; set; } = "127.0.0.1";
 
@@ -17,6 +20,19 @@ public sealed class WebAppOptions
 
     /// <summary>Largest accepted request body. A 28×28 digit is 784 bytes raw or a few KB as PNG.</summary>
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Largest picture decoded, in pixels (width × height, read from the image's header before decoding).
+    /// A digit needs 28×28; 1024×1024 leaves room for any photo of one, while a 4096×4096 PNG (a few KB to
+    /// send) would cost ~80 MB to decode, and forty of them at once gigabytes.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How many pictures are decoded and scored at once; later requests wait their turn. Scoring is CPU
+    /// work, so more at once than cores gains nothing and multiplies the memory held by decoded pictures.
+    /// </summary>
+    public int MaxConcurrentDecodes { get; set; } = Environment.ProcessorCount;
 
     /// <summary><c>cpu</c>, <c>cuda</c> or <c>cuda:&lt;id&gt;</c> (CUDA needs the GPU flavour of ONNX Runtime).</summary>
     public string Device { get; set; } = "cpu";
@@ -43,6 +59,11 @@ public sealed class WebAppOptions
             throw new InvalidOperationException($"{Section}:Port must be 0–65535, not {Port}");
         if (MaxRequestBytes <= 0)
             throw new InvalidOperationException($"{Section}:MaxRequestBytes must be positive, not {MaxRequestBytes}");
+        // The library decodes at most 16 Mpixel (MnistBn.Inference's own bound); a larger setting would be a promise it breaks.
+        if (MaxImagePixels is < ModelContract.PixelCount or > MaxDecodablePixels)
+            throw new InvalidOperationException($"{Section}:MaxImagePixels must be {ModelContract.PixelCount}–{MaxDecodablePixels}, not {MaxImagePixels}");
+        if (MaxConcurrentDecodes is < 1 or > 1024)
+            throw new InvalidOperationException($"{Section}:MaxConcurrentDecodes must be 1–1024, not {MaxConcurrentDecodes}");
         // Checked here, before any model loads: the classifier would refuse it too, but only as an
         // ArgumentException from deep inside the first model's load.
         if (!DeviceName.IsValid(Device))

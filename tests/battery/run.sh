@@ -523,6 +523,9 @@ else
     case_setup_failed web-app "no $WEBDLL"
 fi
 
+# Bounded reads and read-once verification (FIFOs, /dev/zero, oversize files, swapped IDX, symlink loops, the web app's pixel bound).
+source "$HERE/cases_bounded_reads.sh"
+
 # === summary ========================================================================================
 echo
 echo "=== summary ==="
