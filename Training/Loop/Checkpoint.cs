@@ -82,7 +82,9 @@ public static class Checkpoint
         {
             header = JsonSerializer.Deserialize<CheckpointHeader>(reader.ReadString(), TrainingHistory.Json);
         }
-        catch (Exception error) when (error is EndOfStreamException or JsonException or IOException)
+        // Random bytes fail in BinaryReader's length prefix (FormatException) or as text that is not UTF-8
+        // (DecoderFallbackException, an ArgumentException) before JSON ever sees them.
+        catch (Exception error) when (error is EndOfStreamException or JsonException or IOException or FormatException or ArgumentException)
         {
             throw new InvalidDataException($"{path}: not a {FormatName} file ({error.Message})", error);
         }

@@ -64,9 +64,11 @@ has_trace() { grep -qE 'Unhandled exception|^[[:space:]]+at [^[:space:]]+\(|--- 
 
 # Temp files anywhere in the scratch tree (outside logs/ and the fixtures); removed once reported so the
 # next case starts clean.
+# BUSY_DIR, when set, is a folder a background command is writing right now: its temp files are in
+# flight, not left behind (they are checked once that command has stopped).
 leftover_tmps() {
     local found
-    found=$(find "$S" \( -path "$LOGS" -o -path "$S/fx" \) -prune -o -name '*.tmp' -print 2>/dev/null)
+    found=$(find "$S" \( -path "$LOGS" -o -path "$S/fx" -o -path "${BUSY_DIR:-/nonexistent}" \) -prune -o -name '*.tmp' -print 2>/dev/null)
     [[ -n $found ]] && { echo "$found"; xargs -r -d '\n' rm -f <<<"$found"; }
 }
 
@@ -468,7 +470,7 @@ W=$T/study; WS=(--set training.output_directory="$W/runs" --set export.directory
     || echo "  (note: the first tiny study failed, see $LOGS/study-first.err)"
 rm -rf "$W/runs"   # so that a first checkpoint says the second study is training (whatever it locks)
 if bg_start run-force-sigINT "$W/runs/nobn/checkpoint.bin" -- "${CLI[@]}" run --force "${TINY[@]}" --set training.epochs=1000 "${WS[@]}"; then
-    case_err report-during-run "$W/models is in use by another mnistbn command" --unchanged "$W/reports/study.json" --unchanged "$W/reports/README.md" -- \
+    BUSY_DIR=$W/runs case_err report-during-run "$W/models is in use by another mnistbn command" --unchanged "$W/reports/study.json" --unchanged "$W/reports/README.md" -- \
         "${CLI[@]}" report "${WS[@]}"
     bg_interrupt run-force-sigINT INT 130 "Resume with (no --force: it would start over): mnistbn run"
 else
