@@ -85,7 +85,18 @@ public sealed class BadInputTests(TestAppFixture fixture) : IClassFixture<TestAp
         var content = new StreamContent(new UnseekableStream(new byte[TestApp.MaxRequestBytes * 3]));
         content.Headers.ContentType = new("image/png");
 
-        await ErrorAsync(content, HttpStatusCode.RequestEntityTooLarge);
+        try
+        {
+            await ErrorAsync(content, HttpStatusCode.RequestEntityTooLarge);
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException)
+        {
+            // Kestrel answered 413 and closed the connection while the client was still sending the rest
+            // (seen under load): the client then meets the closed socket before reading the answer. The
+            // server did not buffer the body either way; it must still serve.
+            using var health = await _client.GetAsync("/healthz");
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
     }
 
     [Fact]
