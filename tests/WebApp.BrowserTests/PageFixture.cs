@@ -1,6 +1,4 @@
 // One web app on the committed models and one headless chromium, shared by the drawing-page tests.
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using MnistBn.Shared;
 using MnistBn.WebApp.Tests;
