@@ -32,7 +32,7 @@ internal static class PredictCommand
 
     public static Command Create()
     {
-        var command = new Command("predict", "Predict the digit in image files and print the top-3 probabilities.")
+        var command = new Command("predict", "Predict the digit in image files: the digit (or 'blank' / 'too small to be a digit'), which way round the picture was read, and the top-3 probabilities.")
             .WithCommonOptions();
         command.Arguments.Add(Images);
         command.Options.Add(Models);
