@@ -23,7 +23,13 @@ public sealed record ExperimentsConfig(
     BnPlacementConfig BnPlacement)
 {
     /// <summary>Networks the experiments can train: the study's LeNet and the paper's 3×100 sigmoid MLP.</summary>
-    public static readonly IReadOnlyCollection<string> KnownModels = ["lenet", "mlp"];
+    public static readonly IReadOnlyCollection<string> KnownModels = [LeNetModel, MlpModel];
+
+    /// <summary>experiments.model for the study's LeNet.</summary>
+    public const string LeNetModel = "lenet";
+
+    /// <summary>experiments.model for the paper's 3×100 sigmoid MLP.</summary>
+    public const string MlpModel = "mlp";
 
     /// <summary>
     /// Experiment variants: <c>nobn</c>; <c>bn</c> (BatchNorm before each hidden activation, as in the

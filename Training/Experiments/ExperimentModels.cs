@@ -25,9 +25,6 @@ internal static class ExperimentModels
             ? Networks.Placement(variant)
             : throw new ConfigException($"unknown experiment variant '{variant}' (expected {string.Join(", ", ExperimentsConfig.KnownVariants)})");
 
-    /// <summary>The variant name of a placement (inverse of <see cref="Placement"/>).</summary>
-    public static string Variant(BnPlacement placement) => Networks.Variant(placement);
-
     /// <summary>The description of experiment model <paramref name="model"/> in <paramref name="variant"/>.</summary>
     public static NetworkDescription Describe(string model, string variant, BatchNormConfig batchNorm)
     {
@@ -35,8 +32,8 @@ internal static class ExperimentModels
         var settings = new BatchNormSettings(batchNorm.Momentum, batchNorm.Epsilon);
         return model switch
         {
-            "lenet" => Networks.LeNet(variant, settings),
-            "mlp" => Networks.PaperMlp(variant, settings),
+            ExperimentsConfig.LeNetModel => Networks.LeNet(variant, settings),
+            ExperimentsConfig.MlpModel => Networks.PaperMlp(variant, settings),
             _ => throw new ConfigException($"unknown experiment model '{model}' (expected {string.Join(", ", ExperimentsConfig.KnownModels)})"),
         };
     }
@@ -50,7 +47,7 @@ internal static class ExperimentModels
     /// <summary>A human label, e.g. "BN before ReLU".</summary>
     public static string Label(string model, string variant)
     {
-        var activation = model == "mlp" ? "sigmoid" : "ReLU";
+        var activation = model == ExperimentsConfig.MlpModel ? "sigmoid" : "ReLU";
         return Placement(variant) switch
         {
             BnPlacement.Before => $"BN before {activation}",

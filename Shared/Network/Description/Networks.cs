@@ -47,14 +47,6 @@ public static class Networks
             $"unknown model variant '{variant}' (expected {string.Join(", ", VariantNames.Experiments.Select(v => $"'{v}'"))})", nameof(variant)),
     };
 
-    /// <summary>The variant name of a placement (inverse of <see cref="Placement"/>).</summary>
-    public static string Variant(BnPlacement placement) => placement switch
-    {
-        BnPlacement.Before => VariantNames.BatchNorm,
-        BnPlacement.After => VariantNames.BatchNormAfter,
-        _ => VariantNames.NoBatchNorm,
-    };
-
     /// <summary>LeNet's name for a variant, <c>lenet-&lt;variant&gt;</c>: the name of its description and of its model file.</summary>
     public static string LeNetName(string variant) => $"lenet-{variant}";
 

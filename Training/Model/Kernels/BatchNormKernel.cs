@@ -7,7 +7,7 @@
 // Accuracy: per-run partial sums in float (at most a few hundred values per lane), channel totals in
 // double; the variance is taken in a second pass around the mean, not as E[x²] − E[x]². The two
 // statistics passes are separate methods so that a batch split over threads can add up each pass's
-// sums over the whole batch between them (BatchShard).
+// sums over the whole batch between them (Training/DataParallel/BatchStatisticsReducer).
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
