@@ -96,9 +96,7 @@ public sealed class DigitClassifier : IDisposable
     {
         _gate.ThrowIfClosed(this);
         var reading = polarity ?? Options.Polarity;
-        // Transparent pixels show the background the strokes need (white under dark strokes), unless forced.
-        byte? background = reading switch { DigitPolarity.DarkOnLight => byte.MaxValue, DigitPolarity.LightOnDark => byte.MinValue, _ => null };
-        return Predict(ImageDecoder.Decode(encoded, source, background), reading);
+        return Predict(GrayImage.Decode(encoded, source, reading), reading);
     }
 
     /// <summary>Predicts from raw 28×28 gray bytes, row-major, in the picture's own polarity.</summary>

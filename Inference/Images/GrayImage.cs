@@ -53,6 +53,11 @@ public sealed class GrayImage
     public static GrayImage Decode(ReadOnlySpan<byte> encoded, string source, byte? background = null) =>
         ImageDecoder.Decode(encoded, source, background);
 
+    /// <summary>Decodes an encoded picture whose digit is <paramref name="polarity"/>: transparent pixels show the matching background.</summary>
+    /// <inheritdoc cref="Decode(ReadOnlySpan{byte}, string, byte?)" path="/exception"/>
+    public static GrayImage Decode(ReadOnlySpan<byte> encoded, string source, DigitPolarity polarity) =>
+        ImageDecoder.Decode(encoded, source, ImageDecoder.Background(polarity));
+
     /// <summary>
     /// A fresh BGRA <see cref="MLImage"/> with B = G = R = gray (opaque). Fresh every time, because
     /// ML.NET's image transforms dispose the image they consume.

@@ -70,6 +70,17 @@ internal static class ImageDecoder
                 $"(e.g. 4096×4096); refusing to decode it");
     }
 
+    /// <summary>
+    /// The background transparent pixels are composited over for pictures read with <paramref name="polarity"/>:
+    /// white under dark digits, black under light ones, and for Auto whatever the strokes need (null).
+    /// </summary>
+    public static byte? Background(DigitPolarity polarity) => polarity switch
+    {
+        DigitPolarity.DarkOnLight => byte.MaxValue,
+        DigitPolarity.LightOnDark => byte.MinValue,
+        _ => null,
+    };
+
     // Strokes drawn on a transparent canvas: their alpha-weighted brightness says which background shows
     // them (dark strokes → white, light strokes → black). An opaque picture never reads its background.
     private static byte BackgroundFor(byte[] bgra)

@@ -7,18 +7,11 @@ namespace MnistBn.Training.Cli;
 
 internal static class PolarityOption
 {
-    private static readonly Dictionary<string, DigitPolarity> Names = new(StringComparer.Ordinal)
-    {
-        ["auto"] = DigitPolarity.Auto,
-        ["light-on-dark"] = DigitPolarity.LightOnDark,
-        ["dark-on-light"] = DigitPolarity.DarkOnLight,
-    };
-
     public static Option<string> Create() => new Option<string>("--polarity")
     {
         Description = "Which way round the digits are: auto (default: decided per picture from its border), light-on-dark (as MNIST) or dark-on-light.",
         DefaultValueFactory = _ => "auto",
-    }.AcceptOnlyFromAmong([.. Names.Keys]);
+    }.AcceptOnlyFromAmong([.. DigitPolarityNames.All]);
 
     public static Option<bool> CreateInvert() => new("--invert")
     {
@@ -27,5 +20,7 @@ internal static class PolarityOption
 
     /// <summary>The polarity the command line asks for (--invert wins over an absent --polarity).</summary>
     public static DigitPolarity Of(ParseResult parse, Option<string> polarity, Option<bool> invert) =>
-        parse.GetValue(invert) ? DigitPolarity.DarkOnLight : Names[parse.GetValue(polarity) ?? "auto"];
+        parse.GetValue(invert) ? DigitPolarity.DarkOnLight
+        // The option accepts only the listed names, and defaults to auto.
+        : DigitPolarityNames.TryParse(parse.GetValue(polarity), out var named) ? named : DigitPolarity.Auto;
 }

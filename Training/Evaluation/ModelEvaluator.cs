@@ -71,8 +71,7 @@ internal sealed class ModelEvaluator : IDisposable
     /// <inheritdoc cref="LabeledImageFolder.Read" path="/exception"/>
     public FolderEvaluation EvaluateFolder(string folder)
     {
-        byte? background = _polarity switch { DigitPolarity.DarkOnLight => byte.MaxValue, DigitPolarity.LightOnDark => byte.MinValue, _ => null };
-        var images = LabeledImageFolder.Read(folder, ClassLabels, background);
+        var images = LabeledImageFolder.Read(folder, ClassLabels, ImageDecoder.Background(_polarity));
         var lightOnDark = images.Images.Select(image => new GrayImage(image.Width, image.Height, PictureReading.Of(image, _polarity).Pixels)).ToList();
         var metrics = EvaluationMetrics.Compute(images.Labels, Score(lightOnDark), images.Paths);
         return new FolderEvaluation(metrics, images);

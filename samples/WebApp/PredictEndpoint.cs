@@ -51,8 +51,8 @@ public static class PredictEndpoint
         if (request.Query.TryGetValue("invert", out var invertText) && !bool.TryParse(invertText, out invert))
             return Error(StatusCodes.Status400BadRequest, $"query parameter 'invert' must be true or false, not '{invertText}'");
         var polarity = invert ? DigitPolarity.DarkOnLight : DigitPolarity.Auto;
-        if (request.Query.TryGetValue("polarity", out var polarityText) && !Polarities.TryGetValue(polarityText.ToString(), out polarity))
-            return Error(StatusCodes.Status400BadRequest, $"query parameter 'polarity' must be one of {string.Join(", ", Polarities.Keys)}, not '{polarityText}'");
+        if (request.Query.TryGetValue("polarity", out var polarityText) && !DigitPolarityNames.TryParse(polarityText.ToString(), out polarity))
+            return Error(StatusCodes.Status400BadRequest, $"query parameter 'polarity' must be one of {string.Join(", ", DigitPolarityNames.All)}, not '{polarityText}'");
 
         var mediaType = MediaType(request.ContentType);
         var isRaw = mediaType == RawContentType;
@@ -101,7 +101,7 @@ public static class PredictEndpoint
         {
             image = isRaw
                 ? GrayImage.FromRaw(body, "raw body")
-                : GrayImage.Decode(body, $"{mediaType} body", Background(polarity));
+                : GrayImage.Decode(body, $"{mediaType} body", polarity);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException)
         {
@@ -169,19 +169,4 @@ public static class PredictEndpoint
 
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PredictEndpoint).FullName!);
-
-    private static readonly Dictionary<string, DigitPolarity> Polarities = new(StringComparer.Ordinal)
-    {
-        ["auto"] = DigitPolarity.Auto,
-        ["light-on-dark"] = DigitPolarity.LightOnDark,
-        ["dark-on-light"] = DigitPolarity.DarkOnLight,
-    };
-
-    // Transparent pixels show the background the strokes need (the library picks it for auto).
-    private static byte? Background(DigitPolarity polarity) => polarity switch
-    {
-        DigitPolarity.DarkOnLight => byte.MaxValue,
-        DigitPolarity.LightOnDark => byte.MinValue,
-        _ => null,
-    };
 }
