@@ -5,7 +5,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 using MnistBn.Inference;
 using MnistBn.Shared.Data;
 using SkiaSharp;

@@ -7,7 +7,7 @@ using System.Globalization;
 using MnistBn.Training.Benchmarks;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Model;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 
 namespace MnistBn.Training.Cli;
 

@@ -4,13 +4,13 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Shared.Data;
 using MnistBn.Shared.IO;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 
 namespace MnistBn.Training.Cli;
 

@@ -6,7 +6,7 @@ using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Experiments;
 using MnistBn.Training.Loop;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 using MnistBn.Training.Report;
 
 namespace MnistBn.Training.Cli;

@@ -2,7 +2,7 @@
 // (BatchNorm folded) into export.directory; --unfolded also writes lenet-<variant>-unfolded.onnx.
 using System.CommandLine;
 using MnistBn.Training.Export;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 using MnistBn.Training.Runtime;
 
 namespace MnistBn.Training.Cli;

@@ -2,7 +2,7 @@
 // lenet-<variant>.onnx files in export.directory (all variants, or the preferred one).
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 
 namespace MnistBn.Training.Cli;
 

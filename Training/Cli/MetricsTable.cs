@@ -1,7 +1,7 @@
 // Prints evaluation metrics as plain-text tables: the summary, per-class precision/recall, and the
 // confusion matrix (rows: true class, columns: predicted class), with the model's class labels.
 using System.Globalization;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 using MnistBn.Inference;
 using MnistBn.Shared;
 

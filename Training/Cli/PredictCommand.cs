@@ -3,7 +3,7 @@
 // image is reported and the others are still predicted; the exit code is 1 if any failed.
 using System.CommandLine;
 using System.Globalization;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 using MnistBn.Inference;
 
 namespace MnistBn.Training.Cli;

@@ -1,7 +1,7 @@
 // `mnistbn report [--recorded-root DIR]`: the study report and the experiment pages rendered again
 // from their JSON records, with portable paths; no training, no evaluation, no data needed.
 using System.CommandLine;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 
 namespace MnistBn.Training.Cli;
 

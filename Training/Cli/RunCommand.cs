@@ -2,7 +2,7 @@
 // through ML.NET, write the report — skipping stages that are up to date; ends with the study table.
 using System.CommandLine;
 using MnistBn.Training.Loop;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 using MnistBn.Training.Report;
 using Spectre.Console;
 

@@ -2,7 +2,7 @@
 // progress bar and one line per epoch; checkpoints and histories go to training.output_directory.
 using System.CommandLine;
 using MnistBn.Training.Loop;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 using Spectre.Console;
 
 namespace MnistBn.Training.Cli;

@@ -6,7 +6,7 @@
 //
 // The rule every part follows: each BatchNorm layer exchanges exactly once per direction — once in its
 // forward pass (the statistics), once in its backward pass (the gradient sums) — in layer order, on every
-// part. The exchange (ShardAllReduce) counts rounds, so a part that skipped or added an exchange would
+// part. The exchange (PartExchange) counts rounds, so a part that skipped or added an exchange would
 // pair its sums with another layer's; it detects that by the values' lengths and fails loudly.
 using System.Runtime.ExceptionServices;
 
@@ -15,27 +15,27 @@ namespace MnistBn.Training.DataParallel;
 /// <summary>Part <see cref="Part"/> of a batch, and the exchange that sums its BatchNorm statistics over all parts.</summary>
 public sealed class BatchStatisticsReducer
 {
-    private readonly ShardAllReduce _exchange;
+    private readonly PartExchange _exchange;
     private long _round;
     private ExceptionDispatchInfo? _failure;
 
-    /// <summary>The part <paramref name="part"/> of a batch split over <paramref name="exchange"/>'s participants.</summary>
-    internal BatchStatisticsReducer(int part, ShardAllReduce exchange)
+    /// <summary>The part <paramref name="part"/> of a batch split over <paramref name="exchange"/>'s parts.</summary>
+    internal BatchStatisticsReducer(int part, PartExchange exchange)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(part);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(part, exchange.Participants);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(part, exchange.Parts);
         Part = part;
         _exchange = exchange;
     }
 
     /// <summary>The batch is not split: every sum is already the whole batch's (a no-op reducer).</summary>
-    public static BatchStatisticsReducer WholeBatch { get; } = new(0, new ShardAllReduce(1));
+    public static BatchStatisticsReducer WholeBatch { get; } = new(0, new PartExchange(1));
 
     /// <summary>0-based position among the parts; part 0 alone updates shared state (running statistics).</summary>
     public int Part { get; }
 
     /// <summary>Whether other parts take part in the sums.</summary>
-    public bool IsSplit => _exchange.Participants > 1;
+    public bool IsSplit => _exchange.Parts > 1;
 
     /// <summary>Replaces each value by its sum over all parts (added in part order, so every part gets the same bits).</summary>
     public void SumOverBatch(Span<double> values)
@@ -57,7 +57,7 @@ public sealed class BatchStatisticsReducer
         {
             SumOverBatch(values);
         }
-        catch (Exception e) when (e is ShardAbortedException or InvalidOperationException)
+        catch (Exception e) when (e is PartAbortedException or InvalidOperationException)
         {
             _failure = ExceptionDispatchInfo.Capture(e);
             _exchange.Abort();

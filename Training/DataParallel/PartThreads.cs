@@ -18,7 +18,7 @@ internal sealed class PartThreads : IDisposable
     private readonly Thread[] _workers;
     private readonly Exception?[] _failures;
     private readonly object _gate = new();
-    private Job _job = new(0, 0, _ => { }, new ShardAllReduce(1));
+    private Job _job = new(0, 0, _ => { }, new PartExchange(1));
     private int _pending;
     private volatile bool _disposed;
 
@@ -45,7 +45,7 @@ internal sealed class PartThreads : IDisposable
     /// part 0 on the calling thread, and returns when all have finished. If any fails, <paramref name="exchange"/>
     /// is aborted and the first failure (in part order, other than the resulting aborts) is rethrown.
     /// </summary>
-    public void Run(int count, ShardAllReduce exchange, Action<int> work)
+    public void Run(int count, PartExchange exchange, Action<int> work)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -63,7 +63,7 @@ internal sealed class PartThreads : IDisposable
         var spinner = new SpinWait();
         while (Volatile.Read(ref _pending) > 0)
             spinner.SpinOnce(sleep1Threshold: -1);
-        var failure = _failures.FirstOrDefault(f => f is not null and not ShardAbortedException) ?? _failures.FirstOrDefault(f => f is not null);
+        var failure = _failures.FirstOrDefault(f => f is not null and not PartAbortedException) ?? _failures.FirstOrDefault(f => f is not null);
         if (failure is not null)
             ExceptionDispatchInfo.Capture(failure).Throw();
     }
@@ -124,5 +124,5 @@ internal sealed class PartThreads : IDisposable
     }
 
     /// <summary>One call of <see cref="Run"/>: which parts take part, what they run, the exchange to abort on failure.</summary>
-    private sealed record Job(long Generation, int Count, Action<int> Work, ShardAllReduce Exchange);
+    private sealed record Job(long Generation, int Count, Action<int> Work, PartExchange Exchange);
 }

@@ -20,7 +20,7 @@ namespace MnistBn.Training.DataParallel;
 internal sealed class SplitBatchStep : IBatchStep
 {
     private readonly PartThreads _threads;
-    private readonly ShardAllReduce[] _exchanges;
+    private readonly PartExchange[] _exchanges;
     private readonly StepPhases _phases;
     private readonly Tensor[]?[] _gradients; // per part: the parameters' gradients, until they are summed
     private readonly double[] _lossSums;
@@ -32,7 +32,7 @@ internal sealed class SplitBatchStep : IBatchStep
     public SplitBatchStep(int parts, StepPhases phases)
     {
         _threads = new PartThreads(parts);
-        _exchanges = [.. Enumerable.Range(1, parts).Select(count => new ShardAllReduce(count))];
+        _exchanges = [.. Enumerable.Range(1, parts).Select(count => new PartExchange(count))];
         _phases = phases;
         _gradients = new Tensor[]?[parts];
         _lossSums = new double[parts];
@@ -86,7 +86,7 @@ internal sealed class SplitBatchStep : IBatchStep
     }
 
     /// <summary>One part's forward and backward pass on the calling thread, its BatchNorm statistics summed through its reducer.</summary>
-    private void TrainPart(NetworkModule model, IList<Tensor> parameters, Tensor indices, Tensor? draws, int part, int parts, ShardAllReduce exchange)
+    private void TrainPart(NetworkModule model, IList<Tensor> parameters, Tensor indices, Tensor? draws, int part, int parts, PartExchange exchange)
     {
         var size = indices.shape[0];
         var (start, length) = Part(size, parts, part);

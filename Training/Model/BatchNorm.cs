@@ -9,6 +9,7 @@
 //   round, so Keras's momentum 0.99 is momentum 0.01 here.
 // - The running variance accumulates the UNBIASED batch variance (count/(count−1) correction), as
 //   PyTorch does; eval mode and the ONNX export normalise with it.
+using MnistBn.Training.Model.Autograd;
 using MnistBn.OnnxExport.TorchSharp;
 using MnistBn.OnnxExport.Weights;
 using MnistBn.Training.Model.Kernels;

@@ -3,6 +3,7 @@
 // autograd node), ReLU → 2×2 max-pool becomes MaxPool2x2Function.PoolRelu; both pool before the ReLU,
 // which gives the same values (ReLU and max commute, both monotone) with a quarter of the ReLU work.
 // Every other layer keeps its own op. The ONNX export writes the layers as described (ReLU → pool).
+using MnistBn.Training.Model.Autograd;
 using MnistBn.Network.Description;
 
 namespace MnistBn.Training.Model;

@@ -2,6 +2,7 @@
 // TorchSharp's own conv2d, linear, max_pool2d, relu and sigmoid, and BatchNorm's Algorithm 1. The fast
 // ops compute the same on the C# kernels where one exists for the layer's shape (3×3 valid convolutions,
 // 2×2 pooling, BatchNorm), and fall back to the reference op elsewhere.
+using MnistBn.Training.Model.Autograd;
 using MnistBn.Network.Description;
 using MnistBn.Training.DataParallel;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
 // Pins Conv3x3Function (LibTorch forward, C# backward) to LibTorch's own conv2d and its gradients,
 // on LeNet's conv2 shape and on shapes that exercise the kernel's remainders (input channels not a
 // multiple of 3, output channels not a multiple of 4, planes of other widths, the smallest plane).
+using MnistBn.Training.Model.Autograd;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

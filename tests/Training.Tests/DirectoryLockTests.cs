@@ -7,7 +7,7 @@ using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.TestSupport;
 using MnistBn.Training.Loop;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 
 namespace MnistBn.Training.Tests;
 

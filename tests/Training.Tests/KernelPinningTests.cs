@@ -3,6 +3,7 @@
 // parameter gradients, running statistics and eval outputs within float tolerance, and stay together
 // over a few Adam steps (SinglePassAdam on fast, optim.Adam on reference). Per-layer pins live in the
 // layer tests (BatchNormTests, BatchNormPoolTests, Conv3x3FunctionTests, …).
+using MnistBn.Training.Model.Autograd;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Model;

@@ -2,6 +2,7 @@
 // values and the same gradients, including windows of equal values (ties go to the first corner in
 // scan order), odd map sizes (the last row and column are dropped) and rows wide enough for the
 // eight-window vector path plus a scalar tail (26, 35) or too narrow for it (11).
+using MnistBn.Training.Model.Autograd;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

@@ -1,6 +1,7 @@
 // Pins the C# first-layer convolution to LibTorch's conv2d: outputs and the weight and bias gradients,
 // for map widths that use whole vectors only (10 → 8 outputs), whole vectors plus an overlapping last
 // one (28 → 26, LeNet's), and the scalar path (6 → 4).
+using MnistBn.Training.Model.Autograd;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

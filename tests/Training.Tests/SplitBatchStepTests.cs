@@ -22,7 +22,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
     [InlineData("nobn", 2, 51)]
     [InlineData("bn", 2, 3)] // a part of one image: its BatchNorm layers see [1, C] and rely on the exchange
     [InlineData("bn", 3, 2)] // fewer images than threads: two parts of one image
-    public void Split_batch_gives_the_gradients_and_running_statistics_of_the_whole_batch(string variant, int shards, int batch)
+    public void Split_batch_gives_the_gradients_and_running_statistics_of_the_whole_batch(string variant, int parts, int batch)
     {
         using var scope = NewDisposeScope();
         var indices = arange(batch, dtype: ScalarType.Int64).mul_(7).remainder_(TrainingFixture.TrainImages);
@@ -32,7 +32,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
         using var split = Model(variant);
 
         var expected = Step(whole, 1, indices, draws);
-        var actual = Step(split, shards, indices, draws);
+        var actual = Step(split, parts, indices, draws);
 
         Assert.Equal(expected.LossSum, actual.LossSum, 4);
         Assert.Equal(expected.Correct, actual.Correct);
@@ -100,7 +100,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
         using var scope = NewDisposeScope();
         var layer = new BatchNorm1d(5, 0.1, 1e-3);
         layer.train();
-        var exchange = new ShardAllReduce(2);
+        var exchange = new PartExchange(2);
         using var threads = new PartThreads(2);
         var error = Assert.Throws<InvalidOperationException>(() => threads.Run(2, exchange, part =>
         {
@@ -122,7 +122,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
         const int threads = 3, jobs = 2000;
         var runs = new int[threads];
         using var pool = new PartThreads(threads);
-        var exchange = new ShardAllReduce(threads);
+        var exchange = new PartExchange(threads);
         for (var job = 0; job < jobs; job++)
         {
             // Alternate jobs for one thread (the workers sit them out) with jobs for all three.
@@ -165,21 +165,21 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
     }
 
     [Fact]
-    public void All_reduce_gives_every_shard_the_same_sums_round_after_round()
+    public void Exchange_gives_every_part_the_same_sums_round_after_round()
     {
-        const int shards = 3, rounds = 50;
-        var exchange = new ShardAllReduce(shards);
-        var results = new double[shards][][];
-        using var threads = new PartThreads(shards);
-        threads.Run(shards, exchange, shard =>
+        const int parts = 3, rounds = 50;
+        var exchange = new PartExchange(parts);
+        var results = new double[parts][][];
+        using var threads = new PartThreads(parts);
+        threads.Run(parts, exchange, part =>
         {
-            results[shard] = new double[rounds][];
+            results[part] = new double[rounds][];
             for (var round = 0; round < rounds; round++)
             {
-                // Values whose float sum depends on the order: shard order must win.
-                double[] values = [shard == 0 ? 1e16 : 1, round, shard];
-                exchange.Sum(shard, values, round);
-                results[shard][round] = values;
+                // Values whose float sum depends on the order: part order must win.
+                double[] values = [part == 0 ? 1e16 : 1, round, part];
+                exchange.Sum(part, values, round);
+                results[part][round] = values;
             }
         });
         for (var round = 0; round < rounds; round++)
@@ -191,25 +191,25 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
     }
 
     [Fact]
-    public void Failing_shard_is_rethrown_and_releases_the_waiting_ones()
+    public void Failing_part_is_rethrown_and_releases_the_waiting_ones()
     {
-        var exchange = new ShardAllReduce(2);
+        var exchange = new PartExchange(2);
         using var threads = new PartThreads(2);
-        var error = Assert.Throws<InvalidOperationException>(() => threads.Run(2, exchange, shard =>
+        var error = Assert.Throws<InvalidOperationException>(() => threads.Run(2, exchange, part =>
         {
-            if (shard == 1)
-                throw new InvalidOperationException("shard 1 broke");
-            exchange.Sum(shard, new double[3], 0); // would wait for shard 1 forever without the abort
+            if (part == 1)
+                throw new InvalidOperationException("part 1 broke");
+            exchange.Sum(part, new double[3], 0); // would wait for part 1 forever without the abort
         }));
-        Assert.Equal("shard 1 broke", error.Message);
+        Assert.Equal("part 1 broke", error.Message);
 
         exchange.Reset();
         var sums = new double[2];
-        threads.Run(2, exchange, shard =>
+        threads.Run(2, exchange, part =>
         {
-            var values = new double[] { shard + 1 };
-            exchange.Sum(shard, values, 0);
-            sums[shard] = values[0];
+            var values = new double[] { part + 1 };
+            exchange.Sum(part, values, 0);
+            sums[part] = values[0];
         });
         Assert.Equal([3.0, 3.0], sums);
     }
@@ -217,18 +217,18 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
     [Fact]
     public void Shards_out_of_step_are_reported()
     {
-        var exchange = new ShardAllReduce(2);
+        var exchange = new PartExchange(2);
         using var threads = new PartThreads(2);
         var error = Assert.Throws<InvalidOperationException>(() =>
-            threads.Run(2, exchange, shard => exchange.Sum(shard, new double[shard + 1], 0)));
+            threads.Run(2, exchange, part => exchange.Sum(part, new double[part + 1], 0)));
         Assert.Contains("out of step", error.Message);
     }
 
     private static NetworkModule Model(string variant) => TestNetworks.SeededLeNet(variant, BatchNorm);
 
-    private (double LossSum, long Correct) Step(NetworkModule model, int shards, Tensor indices, Tensor? draws)
+    private (double LossSum, long Correct) Step(NetworkModule model, int parts, Tensor indices, Tensor? draws)
     {
-        using var step = new SplitBatchStep(shards, new StepPhases(data.Train, Augmentation));
+        using var step = new SplitBatchStep(parts, new StepPhases(data.Train, Augmentation));
         Tensor[] parameters = [.. model.parameters()];
         return step.ComputeGradients(model, parameters, indices, draws);
     }

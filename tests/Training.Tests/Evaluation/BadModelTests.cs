@@ -1,7 +1,7 @@
 // A bad model file is refused when the evaluator is created, as when the classifier is (the
 // classifier's cases are in Inference.Tests' BadModelTests).
 using MnistBn.Shared;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 
 namespace MnistBn.Training.Tests.Evaluation;
 

@@ -1,7 +1,7 @@
 // The evaluator resolves its device like the classifier (Inference.Tests' DeviceTests): cuda on this
 // CPU-only build with fallback disallowed fails with the same DeviceUnavailableException.
 using MnistBn.Inference;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 
 namespace MnistBn.Training.Tests.Evaluation;
 

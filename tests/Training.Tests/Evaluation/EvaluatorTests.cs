@@ -3,7 +3,7 @@
 using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.TestSupport;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 using SkiaSharp;
 
 namespace MnistBn.Training.Tests.Evaluation;

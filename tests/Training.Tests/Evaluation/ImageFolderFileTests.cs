@@ -5,7 +5,7 @@
 using MnistBn.Shared;
 using MnistBn.Shared.IO;
 using MnistBn.TestSupport;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 
 namespace MnistBn.Training.Tests.Evaluation;
 

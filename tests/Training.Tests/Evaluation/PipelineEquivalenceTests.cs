@@ -2,7 +2,7 @@
 // Runtime (Training's DirectOnnxScorer) on the same model and the same real MNIST test images.
 using MnistBn.Inference;
 using MnistBn.TestSupport;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 
 namespace MnistBn.Training.Tests.Evaluation;
 

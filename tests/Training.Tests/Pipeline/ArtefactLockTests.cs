@@ -5,7 +5,7 @@
 // the holder and the lock file.
 using MnistBn.Shared;
 using MnistBn.TestSupport;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 
 namespace MnistBn.Training.Tests.Pipeline;
 

@@ -13,7 +13,7 @@ using MnistBn.Shared.Data;
 using MnistBn.TestSupport;
 using MnistBn.Training.Export;
 using MnistBn.Training.Loop;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 
 namespace MnistBn.Training.Tests.Pipeline;
 

@@ -1,10 +1,10 @@
 // `mnistbn report` (ReportRefresh): records written with absolute paths of another checkout come back
 // with repository-relative ones, and the report is rendered again from them, without training.
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.TestSupport;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 using MnistBn.Training.Report;
 using MnistBn.Training.Tests.Report;
 

@@ -1,4 +1,4 @@
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 
 namespace MnistBn.Training.Tests.Pipeline;
 

@@ -4,7 +4,7 @@
 using MnistBn.Shared.Configuration;
 using MnistBn.TestSupport;
 using MnistBn.Training.Loop;
-using MnistBn.Training.Pipeline;
+using MnistBn.Training.Stages;
 using MnistBn.Training.Report;
 
 namespace MnistBn.Training.Tests.Pipeline;

@@ -6,7 +6,7 @@ using MnistBn.Inference;
 using MnistBn.Shared.IO;
 using SkiaSharp;
 
-namespace MnistBn.Training.Evaluation;
+namespace MnistBn.Training.OnnxEvaluation;
 
 /// <summary>Writes images as a grid PNG.</summary>
 internal static class MisclassifiedGrid

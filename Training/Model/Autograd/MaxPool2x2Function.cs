@@ -9,7 +9,7 @@
 using MnistBn.Training.Model.Kernels;
 using static TorchSharp.torch;
 
-namespace MnistBn.Training.Model;
+namespace MnistBn.Training.Model.Autograd;
 
 internal sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool2x2Function>
 {

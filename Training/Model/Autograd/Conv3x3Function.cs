@@ -8,7 +8,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace MnistBn.Training.Model;
+namespace MnistBn.Training.Model.Autograd;
 
 internal sealed class Conv3x3Function : autograd.SingleTensorFunction<Conv3x3Function>
 {

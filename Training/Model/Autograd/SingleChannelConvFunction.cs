@@ -6,7 +6,7 @@ using MnistBn.Training.Model.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MnistBn.Training.Model;
+namespace MnistBn.Training.Model.Autograd;
 
 internal sealed class SingleChannelConvFunction : autograd.SingleTensorFunction<SingleChannelConvFunction>
 {

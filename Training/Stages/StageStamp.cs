@@ -7,7 +7,7 @@ using System.Text.Json;
 using MnistBn.Shared.Data;
 using MnistBn.Shared.IO;
 
-namespace MnistBn.Training.Pipeline;
+namespace MnistBn.Training.Stages;
 
 internal sealed record StageStamp(string Stage, string InputsHash, IReadOnlyDictionary<string, string> Outputs)
 {

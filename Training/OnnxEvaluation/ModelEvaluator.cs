@@ -4,7 +4,7 @@ using MnistBn.Inference.Pipeline;
 using MnistBn.Inference;
 using MnistBn.Shared.Data;
 
-namespace MnistBn.Training.Evaluation;
+namespace MnistBn.Training.OnnxEvaluation;
 
 /// <summary>The metrics of a folder evaluation and the files it had to skip.</summary>
 /// <param name="Metrics">Metrics over the readable images.</param>

@@ -5,7 +5,7 @@ using MnistBn.Inference.Pipeline;
 using MnistBn.Inference;
 using MnistBn.Shared;
 
-namespace MnistBn.Training.Evaluation;
+namespace MnistBn.Training.OnnxEvaluation;
 
 /// <summary>Scores 28×28 gray images with an ONNX Runtime <see cref="InferenceSession"/>, many per call.</summary>
 internal sealed class DirectOnnxScorer : IDisposable

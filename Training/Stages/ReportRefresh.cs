@@ -11,7 +11,7 @@ using MnistBn.Shared.Configuration;
 using MnistBn.Training.Experiments;
 using MnistBn.Training.Report;
 
-namespace MnistBn.Training.Pipeline;
+namespace MnistBn.Training.Stages;
 
 internal static class ReportRefresh
 {

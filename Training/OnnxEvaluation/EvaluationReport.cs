@@ -4,7 +4,7 @@ using System.Text.Json;
 using MnistBn.Inference;
 using MnistBn.Shared.IO;
 
-namespace MnistBn.Training.Evaluation;
+namespace MnistBn.Training.OnnxEvaluation;
 
 /// <summary>One evaluation run as written to JSON.</summary>
 /// <param name="Model">The ONNX file.</param>

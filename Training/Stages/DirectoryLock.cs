@@ -19,7 +19,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using MnistBn.Shared.IO;
 
-namespace MnistBn.Training.Pipeline;
+namespace MnistBn.Training.Stages;
 
 /// <summary>A directory that a command locks: where it is, what it is for, and the pipeline.yaml key that moves it.</summary>
 /// <param name="Role">What the directory is, for messages ("run directory").</param>

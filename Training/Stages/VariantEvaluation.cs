@@ -3,12 +3,12 @@
 // Published as models/lenet-<variant>.metrics.json; Model is the repository-relative path
 // (RepositoryPaths.Portable), so the published file holds no path of the machine that made it.
 using System.Text.Json;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 using MnistBn.Inference;
 using MnistBn.Shared.IO;
 using MnistBn.Training.Report;
 
-namespace MnistBn.Training.Pipeline;
+namespace MnistBn.Training.Stages;
 
 internal sealed record VariantEvaluation(
     string Variant,

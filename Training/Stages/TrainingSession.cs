@@ -7,7 +7,7 @@ using MnistBn.Training.Data;
 using MnistBn.Training.Model;
 using MnistBn.Training.Runtime;
 
-namespace MnistBn.Training.Pipeline;
+namespace MnistBn.Training.Stages;
 
 internal sealed class TrainingSession : IDisposable
 {

@@ -3,7 +3,7 @@
 using MnistBn.Inference;
 using MnistBn.Shared.Configuration;
 
-namespace MnistBn.Training.Evaluation;
+namespace MnistBn.Training.OnnxEvaluation;
 
 internal static class ClassifierOptionsFromConfig
 {

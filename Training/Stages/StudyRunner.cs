@@ -5,7 +5,7 @@
 // stage resumes from its last checkpoint. A cancellation (Ctrl-C) stops between batches or between
 // stages: every stage that finished has written its outputs and stamp, and the next run goes on from there.
 using System.Diagnostics;
-using MnistBn.Training.Evaluation;
+using MnistBn.Training.OnnxEvaluation;
 using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
@@ -15,7 +15,7 @@ using MnistBn.Training.Export;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Report;
 
-namespace MnistBn.Training.Pipeline;
+namespace MnistBn.Training.Stages;
 
 internal sealed class StudyRunner(PipelineConfig config, string root, bool force, Action<string> log)
 {

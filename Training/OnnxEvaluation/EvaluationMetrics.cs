@@ -4,7 +4,7 @@
 using MnistBn.Inference;
 using MnistBn.Shared;
 
-namespace MnistBn.Training.Evaluation;
+namespace MnistBn.Training.OnnxEvaluation;
 
 /// <summary>One wrongly classified image.</summary>
 /// <param name="Index">Position in the evaluated set (IDX row, or position among the folder's readable images).</param>

@@ -6,7 +6,7 @@
 // nothing that a file outside the folder could bypass. A file reached under two names (two links,
 // or a link and the file itself) is listed once, under the name that sorts first. Second names of
 // files and folders are returned, so that a caller can tell a harmless one from a second label.
-namespace MnistBn.Training.Evaluation;
+namespace MnistBn.Training.OnnxEvaluation;
 
 /// <summary>One file of the folder: the name it was found under and the file it really is.</summary>
 /// <param name="Path">The path under the folder (links kept: the label comes from it).</param>

@@ -6,7 +6,7 @@ using MnistBn.Inference;
 using MnistBn.Shared;
 using MnistBn.Shared.IO;
 
-namespace MnistBn.Training.Evaluation;
+namespace MnistBn.Training.OnnxEvaluation;
 
 /// <summary>A file that could not be evaluated, and why.</summary>
 /// <param name="Path">The file.</param>

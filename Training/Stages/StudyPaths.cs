@@ -7,7 +7,7 @@ using MnistBn.Shared;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Loop;
 
-namespace MnistBn.Training.Pipeline;
+namespace MnistBn.Training.Stages;
 
 internal sealed record StudyPaths(PipelineConfig Config, string Root)
 {
