@@ -1,11 +1,13 @@
-// Where one training epoch's time goes: the Trainer's step (single-thread or split, as the config
-// says) over one epoch with its phases timed by TimedStepPhases — gather, augment (with the random
-// draws), forward, loss + backward, waiting for the other parts and adding their gradients, optimizer.
-// CPU kernels in libtorch run synchronously, so a stopwatch between calls measures them. Used by
+// Where one training epoch's time goes: the Trainer's step (one thread or split, as the config says)
+// over one epoch, timed as a whole per batch, with wrappers timing what it calls (TimedStepParts.cs):
+// the random draws plus gather and augment, the optimizer, and the rest, which is forward, loss and
+// backward (for a split batch also the parts' exchanges and the gradient sums). CPU kernels in
+// libtorch run synchronously, so a stopwatch between calls measures them. Used by
 // `mnistbn bench-training --profile`.
 using System.Diagnostics;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Data;
+using MnistBn.Training.DataParallel;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Model;
 using TorchSharp;
@@ -14,9 +16,9 @@ using static TorchSharp.torch;
 namespace MnistBn.Training.Benchmarks;
 
 /// <summary>Seconds spent per phase over one epoch, with the batch split over <paramref name="Threads"/> threads.</summary>
-internal sealed record StepProfile(double Gather, double Augment, double Forward, double Backward, double Combine, double Step, int Batches, int Threads)
+internal sealed record StepProfile(double Data, double ForwardBackward, double Optimizer, int Batches, int Threads)
 {
-    public double Total => Gather + Augment + Forward + Backward + Combine + Step;
+    public double Total => Data + ForwardBackward + Optimizer;
 }
 
 internal static class TrainingStepProfile
@@ -26,16 +28,17 @@ internal static class TrainingStepProfile
         var trainer = new Trainer(config, train, train, _ => { }); // sets TorchSharp's threads as training does
         torch.manual_seed(config.Training.Seed);
         using var model = StudyModel.Create(variant, config);
-        var optimizer = Optimizers.ForTraining(model, config.Training);
+        using var threads = trainer.Threads > 1 ? new PartThreads(trainer.Threads) : null;
         var augmenter = new Augmenter(config.Training.Augmentation);
-        var phases = new TimedStepPhases(new StepPhases(train, augmenter));
-        using var step = Trainer.CreateStep(trainer.Threads, phases);
+        var batches = new TimedBatchSource(new TrainingBatches(train, augmenter));
+        using var optimizer = new TimedOptimizer(Optimizers.ForTraining(model, config.Training, threads));
+        var step = Trainer.CreateStep(threads, batches);
         var batchSize = config.Training.BatchSize;
         using var generator = new Generator((ulong)config.Training.Seed);
         using var order = randperm(train.Count, generator: generator);
         model.train();
-        double drawSeconds = 0;
-        var batches = 0;
+        double drawSeconds = 0, stepSeconds = 0;
+        var count = 0;
         for (long start = 0; start + batchSize <= train.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
@@ -43,12 +46,12 @@ internal static class TrainingStepProfile
             var indices = order.narrow(0, start, batchSize);
             var draws = augmenter.Enabled ? Augmenter.RandomDraws(batchSize, generator) : null;
             drawSeconds += clock.Elapsed.TotalSeconds;
-            phases.Restart();
+            clock.Restart();
             step.Run(model, optimizer, indices, draws);
-            batches++;
+            stepSeconds += clock.Elapsed.TotalSeconds;
+            count++;
         }
-        return new StepProfile(phases.GatherSeconds, phases.AugmentSeconds + drawSeconds, phases.ForwardSeconds, phases.BackwardSeconds,
-            phases.CombineSeconds, phases.OptimizerSeconds,
-            batches, trainer.Threads);
+        var data = drawSeconds + batches.Seconds;
+        return new StepProfile(data, stepSeconds - batches.Seconds - optimizer.Seconds, optimizer.Seconds, count, trainer.Threads);
     }
 }

@@ -21,7 +21,7 @@ internal static class BenchTrainingCommand
 
     private static readonly Option<bool> Profile = new("--profile")
     {
-        Description = "Also time each phase of one epoch per variant (gather, augment, forward, backward, waiting for the other threads and summing their gradients, optimizer step).",
+        Description = "Also time the phases of one epoch per variant: the data (random draws, gather, augment), forward + loss + backward (with a split batch also the threads' exchanges and gradient sums), the optimizer step.",
     };
 
     public static Command Create()
@@ -43,9 +43,10 @@ internal static class BenchTrainingCommand
             Console.WriteLine("warning: Debug build; benchmark with -c Release");
 #endif
             var threads = Trainer.TrainingThreads(config.Training);
-            var parallelism = KernelChoices.Of(config.Training) == KernelChoice.Reference
-                ? $"reference kernels, one unsplit batch, LibTorch on {threads} threads"
-                : $"fast kernels, batches split over {threads} threads (1 TorchSharp thread each)";
+            var (parts, libTorchThreads) = KernelChoices.Of(config.Training).Threads(threads);
+            var parallelism = parts == 1
+                ? $"{config.Training.Kernels} kernels, one unsplit batch, LibTorch on {libTorchThreads} thread(s)"
+                : $"{config.Training.Kernels} kernels, batches split over {parts} threads (1 TorchSharp thread each)";
             Console.WriteLine($"{session.Train.Count} training images, batch {config.Training.BatchSize}, {config.Training.Optimizer}, " +
                               $"{parallelism}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             var output = Directory.CreateTempSubdirectory("mnistbn-bench-");
@@ -96,7 +97,6 @@ internal static class BenchTrainingCommand
     {
         string Part(string name, double s) => string.Create(CultureInfo.InvariantCulture, $"{name} {s:F2} s ({100 * s / p.Total:F0}%)");
         Console.WriteLine($"{variant,-5} one epoch by phase ({p.Batches} batches, each split over {p.Threads} threads; as thread 0 sees it): " + string.Join(", ",
-            Part("gather", p.Gather), Part("augment", p.Augment), Part("forward", p.Forward), Part("loss+backward", p.Backward),
-            Part("wait+sum gradients", p.Combine), Part("optimizer", p.Step)));
+            Part("data (draws, gather, augment)", p.Data), Part("forward+loss+backward", p.ForwardBackward), Part("optimizer", p.Optimizer)));
     }
 }

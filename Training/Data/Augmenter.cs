@@ -3,9 +3,8 @@
 // uniform draws, then grid_sample resamples the batch in native code — no per-pixel managed loops.
 // The matrix maps output coordinates to input coordinates in the normalised [-1, 1] frame (square
 // images, so rotation stays a rotation); empty area is filled with 0 (background).
-// The sampling grid is built here rather than by affine_grid, whose CPU version multiplies 128 tiny
-// [784×3]·[3×2] matrices one by one (1 ms per batch, 0.5 s per epoch on the 2-core machine); as
-// one [2N × 3]·[3 × H·W] product it takes ~0.1 ms and gives the same grid.
+// The sampling grid is built here rather than by affine_grid, whose CPU version multiplies the
+// batch's tiny [784×3]·[3×2] matrices one by one; one [2N × 3]·[3 × H·W] product gives the same grid.
 using MnistBn.Shared.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,8 +1,8 @@
 // The threads that train the parts of a split batch (SplitBatchStep): the calling thread runs part 0
 // and K − 1 long-lived workers run the others. A batch takes a few milliseconds, so the hand-over has
 // to cost microseconds: workers spin for a moment after each job (the next one usually arrives within
-// that time) and only then block; the thread pool's wake-ups cost ~0.3-0.6 ms per batch in a trial with
-// Parallel.For. Each job is one immutable object that a worker reads once, so a worker that sits out a
+// that time) and only then block, where the thread pool's wake-ups would cost a sizeable share of a
+// batch. Each job is one immutable object that a worker reads once, so a worker that sits out a
 // job with fewer parts can never mix it up with the next. A failing part aborts the exchange, so that
 // no other part keeps waiting for it, and its exception is rethrown on the calling thread.
 using System.Diagnostics;
@@ -18,6 +18,7 @@ internal sealed class PartThreads : IDisposable
     private readonly Thread[] _workers;
     private readonly Exception?[] _failures;
     private readonly object _gate = new();
+    private readonly PartExchange _everyThread; // RunOnEveryThread's exchange: none of its work waits on another thread
     private Job _job = new(0, 0, _ => { }, new PartExchange(1));
     private int _pending;
     private volatile bool _disposed;
@@ -27,6 +28,7 @@ internal sealed class PartThreads : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
         Parts = parts;
+        _everyThread = new PartExchange(parts);
         _failures = new Exception?[parts];
         _workers = new Thread[parts - 1];
         for (var i = 0; i < _workers.Length; i++)
@@ -66,6 +68,16 @@ internal sealed class PartThreads : IDisposable
         var failure = _failures.FirstOrDefault(f => f is not null and not PartAbortedException) ?? _failures.FirstOrDefault(f => f is not null);
         if (failure is not null)
             ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/>(thread, threads) once on every thread, for element-wise work split into
+    /// disjoint <see cref="ElementRanges"/> (summing the parts' gradients, SinglePassAdam's update).
+    /// </summary>
+    public void RunOnEveryThread(Action<int, int> action)
+    {
+        _everyThread.Reset();
+        Run(Parts, _everyThread, thread => action(thread, Parts));
     }
 
     private void Execute(Job job, int part)

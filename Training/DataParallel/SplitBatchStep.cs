@@ -2,86 +2,65 @@
 // augments and runs forward and backward on its contiguous part of the batch with one TorchSharp thread,
 // passing its part's BatchStatisticsReducer to the network, so that BatchNorm adds its statistics up over
 // the parts; the parts' parameter gradients are then added in part order and one optimizer step follows
-// (Adam's update split over the threads). The result is the gradient of the whole batch's mean loss, as
+// (SinglePassAdam splits its update over the same threads). The result is the gradient of the whole batch's mean loss, as
 // one thread would compute it up to float rounding, and deterministic for a given number of parts.
 // The model never learns how the batch is split: it only sees a reducer in its forward call.
-// Why: on the 2-core machine a LibTorch op split over two OpenMP threads runs far from twice as fast on
-// LeNet's small tensors, and while the C# kernels (BatchNorm, pooling, conv1) run the second core only
-// spins; two threads on half batches each kept both cores busy (README, "Speed").
+// Why: LeNet's tensors are too small for LibTorch to split one op over cores well, and the C# kernels
+// run on one thread; whole parts of the batch, one per core, keep every core busy.
 using MnistBn.Training.Loop;
 using MnistBn.Training.Model;
 using MnistBn.Training.Model.Kernels;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace MnistBn.Training.DataParallel;
 
 /// <summary>Trains each batch on several threads at once.</summary>
-internal sealed class SplitBatchStep : IBatchStep
+/// <param name="threads">The threads; a batch is split into one part per thread (fewer for batches with fewer images).</param>
+/// <param name="batches">Where each part's images come from.</param>
+internal sealed class SplitBatchStep(PartThreads threads, IBatchSource batches) : IBatchStep
 {
-    private readonly PartThreads _threads;
-    private readonly PartExchange[] _exchanges;
-    private readonly StepPhases _phases;
-    private readonly Tensor[]?[] _gradients; // per part: the parameters' gradients, until they are summed
-    private readonly double[] _lossSums;
-    private readonly long[] _correct;
+    private readonly PartExchange[] _exchanges = [.. Enumerable.Range(1, threads.Parts).Select(count => new PartExchange(count))];
+    private readonly Tensor[]?[] _gradients = new Tensor[]?[threads.Parts]; // per part: its parameter gradients, until summed
+    private readonly (double LossSum, long Correct)[] _scores = new (double, long)[threads.Parts];
     private NetworkModule? _model; // the model whose parameter list is cached
     private Tensor[] _parameters = [];
 
-    /// <summary>Splits each batch into up to <paramref name="parts"/> parts, each going through <paramref name="phases"/>.</summary>
-    public SplitBatchStep(int parts, StepPhases phases)
-    {
-        _threads = new PartThreads(parts);
-        _exchanges = [.. Enumerable.Range(1, parts).Select(count => new PartExchange(count))];
-        _phases = phases;
-        _gradients = new Tensor[]?[parts];
-        _lossSums = new double[parts];
-        _correct = new long[parts];
-    }
-
-    /// <summary>Parts a batch is split into (fewer for batches with fewer images).</summary>
-    public int Parts => _threads.Parts;
-
     /// <inheritdoc/>
-    public (double LossSum, long Correct) Run(NetworkModule model, OptimizerHelper optimizer, Tensor indices, Tensor? draws)
+    public (double LossSum, long Correct) Run(NetworkModule model, optim.Optimizer optimizer, Tensor indices, Tensor? draws)
     {
-        // Adam's update is element-wise: it is split into ranges over the same threads.
-        if (optimizer is SinglePassAdam adam)
-            adam.UpdateOnThreads = RunOnEveryThread;
         if (!ReferenceEquals(_model, model))
             (_model, _parameters) = (model, [.. model.parameters()]);
-        var result = ComputeGradients(model, _parameters, indices, draws);
-        _phases.Update(optimizer);
-        return result;
+        var score = ComputeGradients(model, _parameters, indices, draws);
+        optimizer.step();
+        return score;
     }
 
     /// <summary>
     /// Sets each parameter's <c>grad</c> to the gradient of the mean cross-entropy of <paramref name="model"/> on the
-    /// images <paramref name="indices"/>, augmented with <paramref name="draws"/> (Augmenter.RandomDraws, float[6, N])
-    /// unless null: each part turns its slice of the draws into matrices and warps its images. Returns the batch's
-    /// summed loss and its number of correct predictions.
+    /// images <paramref name="indices"/>, augmented with <paramref name="draws"/> unless null (each part warps its own
+    /// images with its slice of the draws). Returns the batch's summed loss and its number of correct predictions.
     /// </summary>
     public (double LossSum, long Correct) ComputeGradients(NetworkModule model, IList<Tensor> parameters, Tensor indices, Tensor? draws)
     {
         var size = indices.shape[0];
         if (size < 1)
             throw new ArgumentException("a batch needs at least one image", nameof(indices));
-        var parts = (int)Math.Min(Parts, size);
+        var parts = (int)Math.Min(threads.Parts, size);
         var exchange = _exchanges[parts - 1];
         exchange.Reset();
         try
         {
-            _threads.Run(parts, exchange, part => TrainPart(model, parameters, indices, draws, part, parts, exchange));
-            _phases.Combine(() => SumGradients(parameters, parts));
+            threads.Run(parts, exchange, part => TrainPart(model, parameters, indices, draws, part, parts, exchange));
+            SumGradients(parameters, parts);
         }
         finally
         {
             DisposeGradients();
         }
-        double lossSum = 0;
-        long correct = 0;
+        var (lossSum, correct) = (0.0, 0L);
         for (var part = 0; part < parts; part++)
-            (lossSum, correct) = (lossSum + _lossSums[part], correct + _correct[part]);
+            (lossSum, correct) = (lossSum + _scores[part].LossSum, correct + _scores[part].Correct);
         return (lossSum, correct);
     }
 
@@ -92,17 +71,15 @@ internal sealed class SplitBatchStep : IBatchStep
         var (start, length) = Part(size, parts, part);
         using var scope = NewDisposeScope();
         var reducer = new BatchStatisticsReducer(part, exchange);
-        var (images, labels) = _phases.Gather(indices.narrow(0, start, length));
-        images = _phases.Augment(images, draws?.narrow(1, start, length));
-        var (logits, loss) = _phases.Forward(model, images, labels, reducer);
-        // This part's share of the batch mean.
-        var share = length == size ? loss : loss * ((double)length / size);
-        var gradients = _phases.Gradients(share, parameters);
+        var (images, labels) = batches.Take(indices.narrow(0, start, length), draws?.narrow(1, start, length));
+        var logits = model.Forward(images, reducer);
+        var loss = F.cross_entropy(logits, labels);
+        var share = length == size ? loss : loss * ((double)length / size); // this part's share of the batch mean
+        var gradients = autograd.grad([share], parameters);
         scope.Detach(gradients);
         _gradients[part] = [.. gradients];
         reducer.ThrowIfFailed();
-        _lossSums[part] = loss.item<float>() * (double)length;
-        _correct[part] = logits.argmax(1).eq(labels).sum().item<long>();
+        _scores[part] = TrainingStep.Score(loss, logits, labels);
     }
 
     /// <summary>
@@ -115,12 +92,12 @@ internal sealed class SplitBatchStep : IBatchStep
         var totals = _gradients[0]!;
         if (parts > 1)
         {
-            RunOnEveryThread((thread, threads) =>
+            threads.RunOnEveryThread((thread, count) =>
             {
                 for (var p = 0; p < parameters.Count; p++)
                 {
                     var total = TensorMemory.Floats(totals[p]);
-                    var (start, length) = ElementRanges.Of(total.Length, thread, threads);
+                    var (start, length) = ElementRanges.Of(total.Length, thread, count);
                     var range = total.Slice(start, length);
                     for (var part = 1; part < parts; part++)
                         System.Numerics.Tensors.TensorPrimitives.Add(range, TensorMemory.Floats(_gradients[part]![p]).Slice(start, length), range);
@@ -142,44 +119,10 @@ internal sealed class SplitBatchStep : IBatchStep
         }
     }
 
-    /// <summary>
-    /// Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="images"/> in eval mode, the
-    /// images split over the threads; sums are added in part order.
-    /// </summary>
-    public (double Loss, double Accuracy) Evaluate(NetworkModule model, Tensor images, Tensor labels)
-    {
-        model.eval();
-        var count = labels.shape[0];
-        var parts = (int)Math.Max(1, Math.Min(Parts, count));
-        var sums = new (double LossSum, long Correct)[parts];
-        _threads.Run(parts, _exchanges[parts - 1], part =>
-        {
-            var (start, length) = Part(count, parts, part);
-            sums[part] = ClassifierEvaluation.Sums(model, images.narrow(0, start, length), labels.narrow(0, start, length));
-        });
-        var (lossSum, correct) = (0.0, 0L);
-        foreach (var (partLoss, partCorrect) in sums)
-            (lossSum, correct) = (lossSum + partLoss, correct + partCorrect);
-        return (lossSum / count, (double)correct / count);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="action"/>(thread, threads) once on every thread, for element-wise work split into
-    /// disjoint <see cref="ElementRanges"/> (the gradient sums, SinglePassAdam's update).
-    /// </summary>
-    public void RunOnEveryThread(Action<int, int> action)
-    {
-        var exchange = _exchanges[Parts - 1];
-        exchange.Reset();
-        _threads.Run(Parts, exchange, thread => action(thread, Parts));
-    }
-
     /// <summary>Contiguous parts as equal as possible; the first <c>size % parts</c> get one image more.</summary>
     public static (long Start, long Length) Part(long size, int parts, int part)
     {
         var (length, extra) = (size / parts, size % parts);
         return (part * length + Math.Min(part, extra), length + (part < extra ? 1 : 0));
     }
-
-    public void Dispose() => _threads.Dispose();
 }

@@ -80,7 +80,7 @@ internal static class ExperimentTrainer
         using var model = ExperimentModels.Create(settings.Model, settings.Variant, settings.BatchNorm);
         using var optimizer = Optimizers.Create(model.Module.parameters(), settings.Optimizer, settings.LearningRate, settings.SgdMomentum,
             weightDecay: 0, KernelChoice.Fast);
-        using var trainingStep = new TrainingStep(new StepPhases(train.Images, train.Labels, augmenter: null));
+        var trainingStep = new TrainingStep(new TrainingBatches(train.Images, train.Labels, augmenter: null));
         using var generator = new Generator(unchecked((ulong)settings.Seed));
         var lossSum = 0.0; // the batch means' sum since the last evaluation
         var evaluations = new List<EvalPoint>();
@@ -91,7 +91,7 @@ internal static class ExperimentTrainer
             var trainLoss = sinceEval > 0 ? lossSum / sinceEval : double.NaN;
             lossSum = 0;
             sinceEval = 0;
-            var (testLoss, testAccuracy) = Evaluate(model.Module, test);
+            var (testLoss, testAccuracy) = ClassifierEvaluation.Evaluate(model.Module, test.Images, test.Labels);
             evaluations.Add(new EvalPoint(step, trainLoss, testLoss, testAccuracy));
             if (observe is not null)
             {
@@ -152,8 +152,4 @@ internal static class ExperimentTrainer
             : RunStatus.Trained;
         return new RunOutcome(status, step, divergedAt, evaluations, clock.Elapsed.TotalSeconds);
     }
-
-    /// <summary>Mean cross-entropy and accuracy in eval mode, without autograd.</summary>
-    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, DataSplit data) =>
-        Loop.ClassifierEvaluation.Evaluate(model, data.Images, data.Labels);
 }

@@ -1,5 +1,8 @@
 // Test metrics of any classifier returning logits: mean cross-entropy and accuracy in eval mode,
-// without autograd, in batches of 1,000. Shared by the study's Trainer and the experiments.
+// without autograd, in batches of 1,000. The one evaluation helper of the study's Trainer, the
+// experiments and `mnistbn run`'s eager check; given the training threads, each scores a contiguous
+// part of the images and the sums are added in part order.
+using MnistBn.Training.DataParallel;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -10,22 +13,38 @@ internal static class ClassifierEvaluation
     private const int BatchSize = 1000;
 
     /// <summary>
-    /// Puts <paramref name="model"/> in eval mode and scores images float[N, …] against labels int64[N];
-    /// <paramref name="predictions"/>, when given (length N), receives each image's predicted class from the same pass.
+    /// Puts <paramref name="model"/> in eval mode and scores images float[N, …] against labels int64[N], on
+    /// <paramref name="threads"/> when given; <paramref name="predictions"/>, when given (length N), receives each
+    /// image's predicted class from the same pass.
     /// </summary>
-    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int[]? predictions = null)
+    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels,
+        int[]? predictions = null, PartThreads? threads = null)
     {
         model.eval();
         var count = labels.shape[0];
-        var (lossSum, correct) = Sums(model, images, labels, predictions);
+        var parts = (int)Math.Max(1, Math.Min(threads?.Parts ?? 1, count));
+        var sums = new (double LossSum, long Correct)[parts];
+        void Score(int part)
+        {
+            var (start, length) = SplitBatchStep.Part(count, parts, part);
+            sums[part] = Sums(model, images.narrow(0, start, length), labels.narrow(0, start, length), predictions, (int)start);
+        }
+        if (threads is null || parts == 1)
+            Score(0);
+        else
+            threads.Run(parts, new PartExchange(parts), Score);
+        var (lossSum, correct) = (0.0, 0L);
+        foreach (var (partLoss, partCorrect) in sums)
+            (lossSum, correct) = (lossSum + partLoss, correct + partCorrect);
         return (lossSum / count, (double)correct / count);
     }
 
     /// <summary>
-    /// The summed cross-entropy and the number of correct predictions of <paramref name="model"/>, which the
-    /// caller has put in eval mode, without autograd (on the calling thread: grad mode is per thread).
+    /// The summed cross-entropy and the number of correct predictions of <paramref name="model"/>, which the caller
+    /// has put in eval mode, without autograd (on the calling thread: grad mode is per thread); the predicted
+    /// classes go to <paramref name="predictions"/> from <paramref name="offset"/> on, when given.
     /// </summary>
-    public static (double LossSum, long Correct) Sums(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int[]? predictions = null)
+    private static (double LossSum, long Correct) Sums(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, int[]? predictions, int offset)
     {
         using var noGrad = no_grad();
         using var lossSum = zeros(1, ScalarType.Float64);
@@ -41,7 +60,7 @@ internal static class ClassifierEvaluation
             var predicted = logits.argmax(1);
             correct.add_(predicted.eq(batchLabels).sum());
             if (predictions is not null)
-                predicted.to_type(ScalarType.Int32).data<int>().CopyTo(predictions.AsSpan((int)start, (int)size));
+                predicted.to_type(ScalarType.Int32).data<int>().CopyTo(predictions.AsSpan(offset + (int)start, (int)size));
         }
         return (lossSum.item<double>(), correct.item<long>());
     }

@@ -1,9 +1,8 @@
 // TorchSharp's Adam with its step replaced by AdamKernel: one vectorised pass per parameter instead
-// of ~8 tensor ops, which on this model (14 small parameters) spent ~0.4 ms of native-call overhead
-// per batch. Everything else is inherited — parameter groups, learning-rate control, the per-parameter
+// of ~8 tensor ops, whose native calls dominate on this model's 14 small parameters. Everything else is inherited — parameter groups, learning-rate control, the per-parameter
 // state (step, exp_avg, exp_avg_sq) and its save/load format — so checkpoints are interchangeable
 // with plain optim.Adam. AMSGrad and maximize are not supported (the study uses neither). With
-// UpdateOnThreads set, the update of every parameter is split into ranges updated on several threads.
+// UpdateThreads set, the update of every parameter is split into ranges updated on several threads.
 using MnistBn.Training.DataParallel;
 using MnistBn.Training.Model.Kernels;
 using TorchSharp.Modules;
@@ -22,10 +21,10 @@ public sealed class SinglePassAdam : Adam
     }
 
     /// <summary>
-    /// When set, runs an action(thread, threads) once on each of several threads (SplitBatchStep.RunOnEveryThread):
-    /// the update is then split into disjoint ranges of every parameter. Element-wise, so the result is the same.
+    /// When set, the update is split into disjoint ranges of every parameter, one per thread (those that train the
+    /// parts of a split batch). Element-wise, so the result is the same.
     /// </summary>
-    public Action<Action<int, int>>? UpdateOnThreads { get; set; }
+    internal PartThreads? UpdateThreads { get; init; }
 
     /// <inheritdoc/>
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
@@ -45,10 +44,10 @@ public sealed class SinglePassAdam : Adam
         }
         try
         {
-            if (UpdateOnThreads is null)
+            if (UpdateThreads is null)
                 Update(updates, 0, 1);
             else
-                UpdateOnThreads((thread, threads) => Update(updates, thread, threads));
+                UpdateThreads.RunOnEveryThread((thread, threads) => Update(updates, thread, threads));
         }
         finally
         {

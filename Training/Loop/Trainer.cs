@@ -2,8 +2,8 @@
 // on logits, optional batch augmentation, a test evaluation, a checkpoint and a history entry per
 // epoch, and exact resume. Determinism: the model is initialised after torch.manual_seed(seed);
 // epoch e shuffles and augments from its own generator seeded by (seed, e); each batch is one
-// TrainingStep, or on the fast kernels with `training.threads` > 1 a SplitBatchStep over that many
-// threads with one TorchSharp thread each; with the same thread count the kernels and the order of every
+// TrainingStep, or on the fast kernels with `training.threads` > 1 (`mnistbn run`'s default: every core)
+// a SplitBatchStep over that many threads with one TorchSharp thread each; with the same thread count the kernels and the order of every
 // sum are fixed, so the same config gives the same metrics, and a resumed run the same as an
 // uninterrupted one. Only finished, finite epochs are saved: a cancellation (Ctrl-C) stops between
 // batches and a non-finite loss stops the run, both leaving the last completed epoch's checkpoint as
@@ -51,8 +51,8 @@ public sealed class Trainer
         _augmenter = new Augmenter(config.Training.Augmentation);
         Kernels = KernelChoices.Of(config.Training);
         var threads = TrainingThreads(config.Training);
-        Threads = Kernels == KernelChoice.Reference ? 1 : threads;
-        torch.set_num_threads(Kernels == KernelChoice.Reference ? threads : 1);
+        (Threads, var libTorchThreads) = Kernels.Threads(threads);
+        torch.set_num_threads(libTorchThreads);
         if (Kernels == KernelChoice.Reference)
             log($"reference kernels: plain TorchSharp ops, the batch is not split; LibTorch runs its ops on {threads} thread(s)");
     }
@@ -94,8 +94,9 @@ public sealed class Trainer
 
         torch.manual_seed(training.Seed);
         var model = StudyModel.Create(variant, _config);
-        var optimizer = Optimizers.ForTraining(model, _config.Training);
-        using var step = CreateStep(Threads, new StepPhases(_train, _augmenter));
+        using var threads = Threads > 1 ? new PartThreads(Threads) : null;
+        var optimizer = Optimizers.ForTraining(model, _config.Training, threads);
+        var step = CreateStep(threads, new TrainingBatches(_train, _augmenter));
         var history = new List<EpochMetrics>();
         if (resume && File.Exists(checkpointPath))
         {
@@ -119,7 +120,7 @@ public sealed class Trainer
             SetLearningRate(optimizer, LearningRate(training, epoch));
             var (trainLoss, trainAccuracy, trainSeconds) = TrainEpoch(model, optimizer, step, variant, epoch, history.Count, checkpointPath, progress, cancel);
             var evalClock = Stopwatch.StartNew();
-            var (testLoss, testAccuracy) = step.Evaluate(model, _test.Images, _test.Labels);
+            var (testLoss, testAccuracy) = ClassifierEvaluation.Evaluate(model, _test.Images, _test.Labels, threads: threads);
             var metrics = new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, testLoss, testAccuracy,
                 trainSeconds, evalClock.Elapsed.TotalSeconds, _train.Count / trainSeconds);
             // Every metric of the epoch, so that no NaN is ever saved or shown as a finished epoch.
@@ -136,13 +137,9 @@ public sealed class Trainer
         return (model, new TrainingHistory(variant, configHash, Threads, history));
     }
 
-    /// <summary>The single-thread step for one thread, the split batch for more.</summary>
-    internal static IBatchStep CreateStep(int threads, StepPhases phases) =>
-        threads == 1 ? new TrainingStep(phases) : new SplitBatchStep(threads, phases);
-
-    /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> in eval mode, without autograd.</summary>
-    public static (double Loss, double Accuracy) Evaluate(NetworkModule model, MnistTensors data) =>
-        ClassifierEvaluation.Evaluate(model, data.Images, data.Labels);
+    /// <summary>The whole batch on one thread (<paramref name="threads"/> null), or split over <paramref name="threads"/>.</summary>
+    internal static IBatchStep CreateStep(PartThreads? threads, IBatchSource batches) =>
+        threads is null ? new TrainingStep(batches) : new SplitBatchStep(threads, batches);
 
     private (double Loss, double Accuracy, double Seconds) TrainEpoch(NetworkModule model, OptimizerHelper optimizer, IBatchStep step,
         string variant, int epoch, int epochsSaved, string checkpointPath, ITrainingProgress progress, CancellationToken cancel)

@@ -1,51 +1,40 @@
-// One training step on one thread, in plain order: gather the batch, augment it, forward, mean
-// cross-entropy, backward, optimizer step. This is what a step *is*; the split batch
-// (DataParallel/SplitBatchStep.cs) computes the same gradients with the batch divided over threads.
-// Trainer takes this step for `training.threads: 1` and for the reference kernels, and the experiments
-// (Experiments/ExperimentTrainer.cs) take it for every run.
-using MnistBn.Training.DataParallel;
-using MnistBn.Training.Model;
+// One training step, in plain order. Trainer takes this step for `training.threads: 1` and for the
+// reference kernels, the experiments (Experiments/ExperimentTrainer.cs) for every run; `mnistbn run`
+// on several cores takes DataParallel/SplitBatchStep.cs, which computes the same gradients with the
+// batch divided over threads.
 using TorchSharp.Modules;
+using MnistBn.Training.Model;
 using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace MnistBn.Training.Loop;
 
-/// <summary>A training step and an evaluation, however the batch is computed.</summary>
-internal interface IBatchStep : IDisposable
+/// <summary>A training step, however the batch is computed.</summary>
+internal interface IBatchStep
 {
     /// <summary>
     /// Trains <paramref name="model"/> on the images <paramref name="indices"/>, augmented with <paramref name="draws"/>
     /// (Augmenter.RandomDraws, float[6, N]) unless null; returns the batch's summed loss and its correct predictions.
     /// </summary>
-    (double LossSum, long Correct) Run(NetworkModule model, OptimizerHelper optimizer, Tensor indices, Tensor? draws);
-
-    /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="images"/> in eval mode.</summary>
-    (double Loss, double Accuracy) Evaluate(NetworkModule model, Tensor images, Tensor labels);
+    (double LossSum, long Correct) Run(NetworkModule model, optim.Optimizer optimizer, Tensor indices, Tensor? draws);
 }
 
-/// <summary>The single-thread training step.</summary>
-internal sealed class TrainingStep(StepPhases phases) : IBatchStep
+/// <summary>The whole batch on the calling thread.</summary>
+internal sealed class TrainingStep(IBatchSource batches) : IBatchStep
 {
     /// <inheritdoc/>
-    public (double LossSum, long Correct) Run(NetworkModule model, OptimizerHelper optimizer, Tensor indices, Tensor? draws)
+    public (double LossSum, long Correct) Run(NetworkModule model, optim.Optimizer optimizer, Tensor indices, Tensor? draws)
     {
-        var size = indices.shape[0];
-        if (size < 1)
-            throw new ArgumentException("a batch needs at least one image", nameof(indices));
-        var (images, labels) = phases.Gather(indices);
-        images = phases.Augment(images, draws);
-        var (logits, loss) = phases.Forward(model, images, labels, BatchStatisticsReducer.WholeBatch);
+        var (images, labels) = batches.Take(indices, draws); // gather and augment
         optimizer.zero_grad();
-        phases.Backward(loss);
-        phases.Update(optimizer);
-        return (loss.item<float>() * (double)size, logits.argmax(1).eq(labels).sum().item<long>());
+        var logits = model.call(images);
+        var loss = F.cross_entropy(logits, labels);
+        loss.backward();
+        optimizer.step();
+        return Score(loss, logits, labels);
     }
 
-    /// <inheritdoc/>
-    public (double Loss, double Accuracy) Evaluate(NetworkModule model, Tensor images, Tensor labels) =>
-        ClassifierEvaluation.Evaluate(model, images, labels);
-
-    public void Dispose()
-    {
-    }
+    /// <summary>The summed loss (from the batch mean <paramref name="loss"/>) and the correct predictions of a batch.</summary>
+    public static (double LossSum, long Correct) Score(Tensor loss, Tensor logits, Tensor labels) =>
+        (loss.item<float>() * (double)labels.shape[0], logits.argmax(1).eq(labels).sum().item<long>());
 }

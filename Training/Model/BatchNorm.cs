@@ -1,6 +1,7 @@
 // A hand-written Batch Normalization (Ioffe & Szegedy, 2015) for the study, deliberately not
-// torch.nn.BatchNorm*: the base class holds γ, β and the running statistics; the sealed 1d/2d
-// subclasses only say which input rank they accept (BatchNorm2d adds the fused BN → pool → ReLU block).
+// torch.nn.BatchNorm*: the base class holds γ, β, the running statistics, eval mode and the paper's
+// Algorithm 1; the sealed 1d/2d subclasses only say which input rank they accept. Training mode runs
+// Algorithm1, or the fast kernel the network hands it (KernelChoice.cs decides which).
 //
 // Conventions (identical to PyTorch's, so TorchSharp's built-in layers serve as the reference):
 // - Training mode normalises with the mini-batch mean and the BIASED variance (divide by the count
@@ -32,9 +33,11 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
     private readonly Tensor running_var;
     private readonly Tensor num_batches_tracked;
 #pragma warning restore IDE1006
+    private readonly BatchNormNode? _node;
 
     /// <summary>Creates the layer with γ = 1, β = 0, running mean 0 and running variance 1.</summary>
-    protected BatchNorm(string name, long features, double momentum, double epsilon, KernelChoice kernels) : base(name)
+    /// <param name="node">Training mode's fast autograd node; null runs <see cref="Algorithm1"/>.</param>
+    private protected BatchNorm(string name, long features, double momentum, double epsilon, BatchNormNode? node) : base(name)
     {
         if (features <= 0)
             throw new ArgumentOutOfRangeException(nameof(features), features, "must be positive");
@@ -45,7 +48,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
         Features = features;
         Momentum = momentum;
         Epsilon = epsilon;
-        Kernels = kernels;
+        _node = node;
         weight = nn.Parameter(ones(features));
         bias = nn.Parameter(zeros(features));
         running_mean = zeros(features);
@@ -83,8 +86,8 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
 
     Tensor? IBatchNormModule.Bias => bias;
 
-    /// <summary>The implementation training mode runs on.</summary>
-    public KernelChoice Kernels { get; }
+    /// <summary>Whether training mode runs a fast kernel rather than <see cref="Algorithm1"/>.</summary>
+    public bool RunsFastKernel => _node is not null;
 
     /// <summary>The rank this layer accepts (2 for [N, C], 4 for [N, C, H, W]).</summary>
     protected abstract int Rank { get; }
@@ -102,9 +105,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
         RequireShape(input);
         if (!training)
             return Normalize(input, running_mean, running_var);
-        if (Kernels == KernelChoice.Reference)
-            return Algorithm1(input, reducer);
-        return TrainingStep(input, reducer, statistics => BatchNormFunction.Normalize(input, weight, bias, Epsilon, statistics));
+        return _node is null ? Algorithm1(input, reducer) : Train(input, reducer, _node);
     }
 
     // The reference: Ioffe & Szegedy's Algorithm 1 over a mini-batch B of m values per channel, in plain
@@ -131,7 +132,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
     private long[] ChannelShape => Rank == 4 ? [1, Features, 1, 1] : [1, Features];
 
     /// <summary>The input's shape is checked against <see cref="Rank"/> and <see cref="Features"/>.</summary>
-    private protected void RequireShape(Tensor input)
+    private void RequireShape(Tensor input)
     {
         if (input.dim() != Rank || input.shape[1] != Features)
             throw new ArgumentException(
@@ -139,18 +140,20 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
     }
 
     /// <summary>
-    /// Runs a training-mode node of the fast kernels built by <paramref name="normalize"/> (which fills the batch
-    /// statistics), then moves the running statistics towards the batch's. In a split batch the statistics are
-    /// the whole batch's and only part 0 moves the running statistics, once per batch, as an unsplit batch would.
+    /// Training mode on a fast kernel: runs <paramref name="node"/> (BatchNormFunction, or a fused node such as
+    /// BatchNormPoolFunction), which fills the batch statistics, then moves the running statistics towards them.
+    /// In a split batch the statistics are the whole batch's and only part 0 moves the running statistics, once
+    /// per batch, as an unsplit batch would.
     /// </summary>
-    private protected Tensor TrainingStep(Tensor input, BatchStatisticsReducer reducer, Func<BatchStatistics, Tensor> normalize)
+    internal Tensor Train(Tensor input, BatchStatisticsReducer reducer, BatchNormNode node)
     {
+        RequireShape(input);
         // A part of a split batch may hold a single sample; only the whole batch's count, known after the
         // parts have exchanged their sums, must reach two.
         if (!reducer.IsSplit)
             RequireTwoValues(input.numel() / Features, input);
         var statistics = new BatchStatistics(reducer);
-        var output = normalize(statistics);
+        var output = node(input, weight, bias, Epsilon, statistics);
         RequireTwoValues(statistics.Count, input);
         if (reducer.Part == 0)
             UpdateRunningStatistics(statistics.Mean, statistics.Variance, statistics.Count);
@@ -176,7 +179,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
     }
 
     /// <summary>Eval mode: y = x·scale + shift per channel (BatchNormAffine) with the given statistics.</summary>
-    private protected Tensor Normalize(Tensor input, Tensor mean, Tensor variance)
+    private Tensor Normalize(Tensor input, Tensor mean, Tensor variance)
     {
         var (scale, shift) = BatchNormAffine.Of(Floats(weight), Floats(bias), Floats(mean), Floats(variance), Epsilon);
         using var scaleTensor = tensor(scale).view(ChannelShape);
@@ -190,9 +193,15 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
 /// <summary>Batch normalisation of fully-connected features: input [N, C], statistics over N.</summary>
 public sealed class BatchNorm1d : BatchNorm
 {
-    /// <summary>Creates the layer; see <see cref="BatchNorm"/> for the conventions.</summary>
-    public BatchNorm1d(long features, double momentum, double epsilon, string name = nameof(BatchNorm1d), KernelChoice kernels = KernelChoice.Fast)
-        : base(name, features, momentum, epsilon, kernels)
+    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops); see <see cref="BatchNorm"/> for the conventions.</summary>
+    public BatchNorm1d(long features, double momentum, double epsilon, string name = nameof(BatchNorm1d))
+        : base(name, features, momentum, epsilon, node: null)
+    {
+    }
+
+    /// <summary>Creates the layer, training with <paramref name="node"/> (null: Algorithm 1).</summary>
+    internal BatchNorm1d(long features, double momentum, double epsilon, string name, BatchNormNode? node)
+        : base(name, features, momentum, epsilon, node)
     {
     }
 
@@ -203,27 +212,18 @@ public sealed class BatchNorm1d : BatchNorm
 /// <summary>Batch normalisation of conv feature maps: input [N, C, H, W], statistics over N, H and W.</summary>
 public sealed class BatchNorm2d : BatchNorm
 {
-    /// <summary>Creates the layer; see <see cref="BatchNorm"/> for the conventions.</summary>
-    public BatchNorm2d(long features, double momentum, double epsilon, string name = nameof(BatchNorm2d), KernelChoice kernels = KernelChoice.Fast)
-        : base(name, features, momentum, epsilon, kernels)
+    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops); see <see cref="BatchNorm"/> for the conventions.</summary>
+    public BatchNorm2d(long features, double momentum, double epsilon, string name = nameof(BatchNorm2d))
+        : base(name, features, momentum, epsilon, node: null)
+    {
+    }
+
+    /// <summary>Creates the layer, training with <paramref name="node"/> (null: Algorithm 1).</summary>
+    internal BatchNorm2d(long features, double momentum, double epsilon, string name, BatchNormNode? node)
+        : base(name, features, momentum, epsilon, node)
     {
     }
 
     /// <inheritdoc/>
     protected override int Rank => 4;
-
-    /// <summary>
-    /// relu(maxpool2x2(this(input))) — the study's BN → ReLU → pool block (ReLU and pooling commute). With the
-    /// fast kernels in training mode one fused node (BatchNormPoolFunction) that never materialises the
-    /// normalised maps; the running statistics move exactly as in <see cref="BatchNorm.Forward"/>.
-    /// </summary>
-    public Tensor NormalizePoolRelu(Tensor input, BatchStatisticsReducer reducer)
-    {
-        RequireShape(input);
-        if (!training)
-            return MaxPool2x2Function.PoolRelu(Normalize(input, RunningMean, RunningVar));
-        if (Kernels == KernelChoice.Reference)
-            return MaxPool2x2Function.PoolRelu(Forward(input, reducer));
-        return TrainingStep(input, reducer, statistics => BatchNormPoolFunction.NormalizePoolRelu(input, Weight, Bias, Epsilon, statistics));
-    }
 }

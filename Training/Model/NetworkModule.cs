@@ -1,8 +1,8 @@
 // The TorchSharp module of any NetworkDescription (Shared/Network): one submodule per conv, linear and
 // BatchNorm layer, registered under the layer's name (so the state_dict keys are conv1.weight,
 // bn1.running_mean, … as the description names them), created in layer order with PyTorch's default
-// initialisation (seed torch.manual_seed first). What each layer computes is in LayerOps; with the fast
-// kernels, some runs of layers go through one fused op (FusedLayerOps). Forward returns logits.
+// initialisation (seed torch.manual_seed first). What each layer computes, and which runs of layers are
+// fused, is decided in KernelChoice.cs. Forward returns logits.
 using MnistBn.Network.Description;
 using MnistBn.Training.DataParallel;
 using TorchSharp.Modules;
@@ -29,7 +29,7 @@ public interface IPreActivationProbe
 /// <summary>A sequential network built from its description; returns logits.</summary>
 public sealed class NetworkModule : nn.Module<Tensor, Tensor>, IPreActivationProbe
 {
-    private readonly LayerOp[] _layers; // one op per described layer
+    private readonly LayerOp[] _layers; // one op per described layer (PreActivation reads between them)
     private readonly LayerOp[] _plan;   // what forward runs: the layer ops, with fused runs for the fast kernels
 
     /// <summary>Creates the modules of <paramref name="description"/>, to run on <paramref name="kernels"/>.</summary>
@@ -48,10 +48,10 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>, IPreActivationPro
                 register_module(layer.Name, module);
             if (module is BatchNorm norm)
                 batchNorms.Add(norm);
-            _layers[i] = LayerOps.Of(layer, module, kernels);
+            _layers[i] = kernels.Op(layer, module);
         }
         BatchNorms = batchNorms;
-        _plan = kernels == KernelChoice.Fast ? FusedLayerOps.Plan(description, _layers, modules) : _layers;
+        _plan = kernels.Plan(description, modules);
     }
 
     /// <summary>The network this module implements.</summary>

@@ -1,9 +1,7 @@
 // LibTorch allocates every tensor with malloc. glibc serves large blocks with fresh mmap calls until
 // its adaptive threshold has grown past them, and returns freed heap tops to the kernel, so the 2 MB
-// conv1 maps, allocated and freed a dozen times per batch, kept coming back as new pages that the
-// kernel had to fault in and clear (~15% of the samples in a perf profile of the training step). The
-// layers on those maps then ran up to 3× slower in some runs than in others: conv1's backward took
-// 0.55–1.6 ms per batch over three runs without this, 0.45–0.49 ms with it (README, "Speed").
+// conv1 maps, allocated and freed a dozen times per batch, keep coming back as new pages that the
+// kernel has to fault in and clear, and the layers on those maps run at an unsteady speed.
 // Fixed thresholds keep freed tensors in the heap for reuse; memory stays bounded by the peak of one
 // batch, which the process reaches anyway.
 using System.Runtime.InteropServices;

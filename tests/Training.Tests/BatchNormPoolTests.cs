@@ -1,7 +1,8 @@
-// Pins the fused training-mode block BatchNorm2d.NormalizePoolRelu to its unfused definition,
-// relu(maxpool2x2(bn(x))): the same outputs, the same gradients for the input, γ and β, and the same
+// Pins the fast kernels' fused BN → ReLU → pool op (KernelChoice.Plan, BatchNormPoolFunction) to its
+// unfused definition, relu(maxpool2x2(bn(x))) with BatchNorm's Algorithm 1: the same outputs, the same gradients for the input, γ and β, and the same
 // running statistics — on LeNet's map sizes (26 → 13, 11 → 5 with a dropped row and column), with a
 // negative γ (pooling must compare normalised values, not inputs) and with tied windows.
+using MnistBn.Network.Description;
 using MnistBn.Training.DataParallel;
 using MnistBn.Training.Model;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ public sealed class BatchNormPoolTests
         var (fused, reference) = (Layer(channels), Layer(channels));
         var (x, xReference) = (values.clone().requires_grad_(true), values.clone().requires_grad_(true));
 
-        var output = fused.NormalizePoolRelu(x, BatchStatisticsReducer.WholeBatch);
+        var output = FusedOp(fused, size).Run(x, BatchStatisticsReducer.WholeBatch);
         var expected = F.relu(F.max_pool2d(reference.call(xReference), 2));
         var upstream = randn_like(expected);
         (output * upstream).sum().backward();
@@ -46,8 +47,18 @@ public sealed class BatchNormPoolTests
         var layer = Layer(6);
         layer.eval();
         var input = randn(4, 6, 26, 26);
-        AssertClose(F.relu(F.max_pool2d(layer.call(input), 2)), layer.NormalizePoolRelu(input, BatchStatisticsReducer.WholeBatch), 0, "eval output");
+        AssertClose(F.relu(F.max_pool2d(layer.call(input), 2)), FusedOp(layer, 26).Run(input, BatchStatisticsReducer.WholeBatch), 0, "eval output");
         Assert.Equal(0, layer.NumBatchesTracked.item<long>());
+    }
+
+    /// <summary>The one op the fast kernels' plan makes of <paramref name="norm"/> → ReLU → 2×2 max-pool.</summary>
+    private static LayerOp FusedOp(BatchNorm2d norm, int size)
+    {
+        Layer[] layers = [new BatchNormLayer("bn", (int)norm.Features, norm.Momentum, norm.Epsilon),
+            new ActivationLayer("relu", ActivationFunction.Relu), new MaxPoolLayer("pool", 2, 2), new FlattenLayer("flatten")];
+        var plan = KernelChoice.Fast.Plan(new NetworkDescription("block", [(int)norm.Features, size, size], layers), [norm, null, null, null]);
+        Assert.Equal(["bn+relu+pool", "flatten"], plan.Select(op => op.Name));
+        return plan[0];
     }
 
     private static BatchNorm2d Layer(int channels)

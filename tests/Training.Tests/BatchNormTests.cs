@@ -14,12 +14,15 @@ public sealed class BatchNormTests
     private const double Epsilon = 1e-3;
     private const double Tolerance = 1e-6;
 
+    // The fast kernels' node, which the network hands its BatchNorm layers; without it a layer runs Algorithm 1.
+    private static readonly MnistBn.Training.Model.Autograd.BatchNormNode FastNode = KernelChoice.Fast.BatchNorm()!;
+
     [Fact]
     public void BatchNorm2d_matches_builtin_in_training_running_stats_and_eval()
     {
         using var scope = NewDisposeScope();
         manual_seed(1);
-        using var ours = new BatchNorm2d(6, Momentum, Epsilon);
+        using var ours = new BatchNorm2d(6, Momentum, Epsilon, "bn", FastNode);
         using var reference = nn.BatchNorm2d(6, eps: Epsilon, momentum: Momentum);
         CompareAgainst(ours, reference, () => randn(8, 6, 5, 5) * 2 + 0.5);
     }
@@ -32,7 +35,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(2);
-        using var ours = new BatchNorm1d(features, Momentum, Epsilon);
+        using var ours = new BatchNorm1d(features, Momentum, Epsilon, "bn", FastNode);
         using var reference = nn.BatchNorm1d(features, eps: Epsilon, momentum: Momentum);
         CompareAgainst(ours, reference, () => randn(16, features) * 3 - 1);
     }
@@ -42,10 +45,10 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(6);
-        using var maps = new BatchNorm2d(6, Momentum, Epsilon, kernels: KernelChoice.Reference);
+        using var maps = new BatchNorm2d(6, Momentum, Epsilon);
         using var builtinMaps = nn.BatchNorm2d(6, eps: Epsilon, momentum: Momentum);
         CompareAgainst(maps, builtinMaps, () => randn(8, 6, 5, 5) * 2 + 0.5);
-        using var features = new BatchNorm1d(10, Momentum, Epsilon, kernels: KernelChoice.Reference);
+        using var features = new BatchNorm1d(10, Momentum, Epsilon);
         using var builtinFeatures = nn.BatchNorm1d(10, eps: Epsilon, momentum: Momentum);
         CompareAgainst(features, builtinFeatures, () => randn(16, 10) * 3 - 1);
     }
@@ -55,7 +58,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
-        using var ours = new BatchNorm2d(4, 0.5, 1e-5);
+        using var ours = new BatchNorm2d(4, 0.5, 1e-5, "bn", FastNode);
         using var reference = nn.BatchNorm2d(4, eps: 1e-5, momentum: 0.5);
         CompareAgainst(ours, reference, () => randn(4, 4, 3, 3) * 5 + 2);
     }
@@ -65,7 +68,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(4);
-        using var norm = new BatchNorm2d(3, Momentum, Epsilon);
+        using var norm = new BatchNorm2d(3, Momentum, Epsilon, "bn", FastNode);
         var output = norm.call(randn(5, 3, 4, 4));
         (output * randn(5, 3, 4, 4)).sum().backward();
         Assert.NotNull(norm.Weight.grad);
@@ -82,7 +85,7 @@ public sealed class BatchNormTests
         using var scope = NewDisposeScope();
         manual_seed(5);
         var shape = rank == 4 ? new long[] { 6, 3, 5, 5 } : new long[] { 10, 7 };
-        using BatchNorm ours = rank == 4 ? new BatchNorm2d(3, Momentum, Epsilon) : new BatchNorm1d(7, Momentum, Epsilon);
+        using BatchNorm ours = rank == 4 ? new BatchNorm2d(3, Momentum, Epsilon, "bn", FastNode) : new BatchNorm1d(7, Momentum, Epsilon, "bn", FastNode);
         using nn.Module<Tensor, Tensor> reference = rank == 4 ? nn.BatchNorm2d(3, eps: Epsilon, momentum: Momentum) : nn.BatchNorm1d(7, eps: Epsilon, momentum: Momentum);
         using (no_grad())
         {

@@ -11,6 +11,18 @@ public sealed class NetworkModuleTests
     private static readonly BatchNormConfig Bn = new(0.01, 1e-3);
 
     [Theory]
+    [InlineData(KernelChoice.Fast, true)]
+    [InlineData(KernelChoice.Reference, false)]
+    public void Kernel_choice_hands_every_BatchNorm_its_training_node(KernelChoice kernels, bool fast)
+    {
+        using var lenet = TestNetworks.LeNet("bn", Bn, kernels);
+        using var mlp = TestNetworks.Mlp("bn", Bn, kernels);
+
+        Assert.All(lenet.BatchNorms.Concat(mlp.BatchNorms), norm => Assert.Equal(fast, norm.RunsFastKernel));
+        Assert.Equal(4, lenet.BatchNorms.Count);
+    }
+
+    [Theory]
     [InlineData("bn", KernelChoice.Fast)]
     [InlineData("nobn", KernelChoice.Fast)]
     [InlineData("bn-after", KernelChoice.Fast)]

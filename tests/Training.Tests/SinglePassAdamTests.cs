@@ -2,6 +2,7 @@
 // (with and without weight decay, with a learning-rate change between steps), and state that survives
 // a save/load round trip (checkpoints, --resume).
 using MnistBn.Shared.Configuration;
+using MnistBn.Training.DataParallel;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Model;
 using TorchSharp;
@@ -74,10 +75,8 @@ public sealed class SinglePassAdamTests
         var (whole, split) = (Model(), Model());
         var wholeOptimizer = new SinglePassAdam(whole.parameters(), 0.01, weightDecay: 1e-3);
         // Real threads, each updating its own ranges of every parameter.
-        var splitOptimizer = new SinglePassAdam(split.parameters(), 0.01, weightDecay: 1e-3)
-        {
-            UpdateOnThreads = action => Parallel.For(0, threads, thread => action(thread, threads)),
-        };
+        using var updateThreads = new PartThreads(threads);
+        var splitOptimizer = new SinglePassAdam(split.parameters(), 0.01, weightDecay: 1e-3) { UpdateThreads = updateThreads };
         var (images, labels) = (rand(16, 1, 28, 28), randint(0, 10, [16]));
         for (var step = 0; step < 3; step++)
         {

@@ -63,8 +63,8 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
     public void Split_evaluation_equals_whole_evaluation()
     {
         using var model = Model("bn");
-        using var step = new SplitBatchStep(3, new StepPhases(data.Train, Augmentation));
-        var (loss, accuracy) = step.Evaluate(model, data.Test.Images, data.Test.Labels);
+        using var threads = new PartThreads(3);
+        var (loss, accuracy) = ClassifierEvaluation.Evaluate(model, data.Test.Images, data.Test.Labels, threads: threads);
         var (wholeLoss, wholeAccuracy) = ClassifierEvaluation.Evaluate(model, data.Test.Images, data.Test.Labels);
         Assert.Equal(wholeAccuracy, accuracy);
         Assert.Equal(wholeLoss, loss, 5);
@@ -76,9 +76,9 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
     public void Split_evaluation_of_fewer_images_than_threads_equals_whole_evaluation(int images)
     {
         using var model = Model("bn");
-        using var step = new SplitBatchStep(3, new StepPhases(data.Train, Augmentation));
+        using var threads = new PartThreads(3);
         var (testImages, testLabels) = (data.Test.Images.narrow(0, 0, images), data.Test.Labels.narrow(0, 0, images));
-        var (loss, accuracy) = step.Evaluate(model, testImages, testLabels);
+        var (loss, accuracy) = ClassifierEvaluation.Evaluate(model, testImages, testLabels, threads: threads);
         var (wholeLoss, wholeAccuracy) = ClassifierEvaluation.Evaluate(model, testImages, testLabels);
         Assert.Equal(wholeAccuracy, accuracy);
         Assert.Equal(wholeLoss, loss, 5);
@@ -88,7 +88,8 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
     public void Empty_batch_is_refused()
     {
         using var model = Model("bn");
-        using var step = new SplitBatchStep(2, new StepPhases(data.Train, Augmentation));
+        using var threads = new PartThreads(2);
+        var step = new SplitBatchStep(threads, new TrainingBatches(data.Train, Augmentation));
         Assert.Throws<ArgumentException>(() => step.ComputeGradients(model, [.. model.parameters()], zeros(0, ScalarType.Int64), null));
     }
 
@@ -98,7 +99,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
         // Thread 1 fails between its forward and backward passes while thread 0 goes on into its backward
         // pass, where BatchNorm's exchange (called from LibTorch's native autograd engine) must not throw.
         using var scope = NewDisposeScope();
-        var layer = new BatchNorm1d(5, 0.1, 1e-3);
+        var layer = new BatchNorm1d(5, 0.1, 1e-3, "bn", KernelChoice.Fast.BatchNorm());
         layer.train();
         var exchange = new PartExchange(2);
         using var threads = new PartThreads(2);
@@ -228,7 +229,8 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
 
     private (double LossSum, long Correct) Step(NetworkModule model, int parts, Tensor indices, Tensor? draws)
     {
-        using var step = new SplitBatchStep(parts, new StepPhases(data.Train, Augmentation));
+        using var threads = new PartThreads(parts);
+        var step = new SplitBatchStep(threads, new TrainingBatches(data.Train, Augmentation));
         Tensor[] parameters = [.. model.parameters()];
         return step.ComputeGradients(model, parameters, indices, draws);
     }

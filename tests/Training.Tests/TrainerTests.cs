@@ -27,7 +27,7 @@ public sealed class TrainerTests(TrainingFixture data) : IClassFixture<TrainingF
         {
             Assert.Equal(PipelineConfigJson.Serialize(config), header.ConfigJson);
             Assert.Equal(3, header.EpochsCompleted);
-            var (_, accuracy) = Trainer.Evaluate(loaded, data.Test);
+            var (_, accuracy) = ClassifierEvaluation.Evaluate(loaded, data.Test.Images, data.Test.Labels);
             Assert.Equal(history.Epochs[^1].TestAccuracy, accuracy);
         }
         Assert.Empty(Directory.GetFiles(Path.Combine(temp.Path, "bn"), "*.tmp"));

@@ -1,5 +1,5 @@
 // Pins the plain single-thread step (Loop/TrainingStep.cs) and what is built around it: the split batch
-// with one part computes the same step, --profile's timing wrapper changes nothing but the clock, the
+// with one part computes the same step, --profile's timing wrappers change nothing but the clock, the
 // optimizer factory picks the optimizer each path promises, and the reference kernels train on one
 // unsplit thread, deterministically.
 using MnistBn.Shared.Configuration;
@@ -29,31 +29,33 @@ public sealed class TrainingStepTests(TrainingFixture data) : IClassFixture<Trai
         using var plain = Model(variant);
         using var split = Model(variant);
 
-        var expected = TwoSteps(plain, new TrainingStep(Phases()), indices, draws);
-        var actual = TwoSteps(split, new SplitBatchStep(1, Phases()), indices, draws);
+        using var oneThread = new PartThreads(1);
+        var expected = TwoSteps(plain, new TrainingStep(Batches()), indices, draws);
+        var actual = TwoSteps(split, new SplitBatchStep(oneThread, Batches()), indices, draws);
 
         Assert.Equal(expected, actual);
         AssertSameParameters(plain, split);
     }
 
-    [Fact]
-    public void Timed_phases_report_every_phase_and_change_nothing_else()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Timing_wrappers_time_data_and_optimizer_and_change_nothing_else(int threadCount)
     {
         using var scope = NewDisposeScope();
         var (indices, draws) = Batch(64);
         using var plain = Model("bn");
         using var timed = Model("bn");
-        var clock = new TimedStepPhases(Phases());
-        clock.Restart();
+        using var threads = threadCount > 1 ? new PartThreads(threadCount) : null;
+        var batches = new TimedBatchSource(Batches());
 
-        var expected = TwoSteps(plain, new TrainingStep(Phases()), indices, draws);
-        var actual = TwoSteps(timed, new TrainingStep(clock), indices, draws);
+        var expected = TwoSteps(plain, Trainer.CreateStep(threads, Batches()), indices, draws, threads);
+        var actual = TwoSteps(timed, Trainer.CreateStep(threads, batches), indices, draws, threads, timeOptimizer: true, out var optimizerSeconds);
 
         Assert.Equal(expected, actual);
         AssertSameParameters(plain, timed);
-        Assert.All(
-            [clock.GatherSeconds, clock.AugmentSeconds, clock.ForwardSeconds, clock.BackwardSeconds, clock.OptimizerSeconds],
-            seconds => Assert.True(seconds > 0, "a phase was not timed"));
+        Assert.True(batches.Seconds > 0, "gather and augment were not timed");
+        Assert.True(optimizerSeconds > 0, "the optimizer was not timed");
     }
 
     [Theory]
@@ -94,7 +96,7 @@ public sealed class TrainingStepTests(TrainingFixture data) : IClassFixture<Trai
         using (b)
         {
             Assert.Equal(KernelChoice.Reference, a.Kernels);
-            Assert.All(a.BatchNorms, norm => Assert.Equal(KernelChoice.Reference, norm.Kernels));
+            Assert.All(a.BatchNorms, norm => Assert.False(norm.RunsFastKernel, $"{norm.GetName()} was handed a fast kernel"));
             Assert.Equal(1, history.Threads);
             Assert.Contains(log, line => line.StartsWith("reference kernels: plain TorchSharp ops, the batch is not split", StringComparison.Ordinal));
             Assert.True(history.Epochs[^1].TestAccuracy > 0.5, $"test accuracy {history.Epochs[^1].TestAccuracy} after one epoch");
@@ -113,7 +115,7 @@ public sealed class TrainingStepTests(TrainingFixture data) : IClassFixture<Trai
     private (NetworkModule Model, TrainingHistory History) Train(PipelineConfig config, string output, Action<string> log) =>
         new Trainer(config, data.Train, data.Test, log).Run("bn", output, resume: false, NoProgress.Instance);
 
-    private StepPhases Phases() => new(data.Train, Augmentation);
+    private TrainingBatches Batches() => new(data.Train, Augmentation);
 
     private static (Tensor Indices, Tensor Draws) Batch(int size)
     {
@@ -123,15 +125,19 @@ public sealed class TrainingStepTests(TrainingFixture data) : IClassFixture<Trai
     }
 
     /// <summary>Two optimizer steps on the same batch (the second sees the first's moments); returns their loss sums and correct counts.</summary>
-    private static (double, long, double, long) TwoSteps(NetworkModule model, IBatchStep step, Tensor indices, Tensor draws)
+    private static (double, long, double, long) TwoSteps(NetworkModule model, IBatchStep step, Tensor indices, Tensor draws, PartThreads? threads = null) =>
+        TwoSteps(model, step, indices, draws, threads, timeOptimizer: false, out _);
+
+    private static (double, long, double, long) TwoSteps(NetworkModule model, IBatchStep step, Tensor indices, Tensor draws, PartThreads? threads,
+        bool timeOptimizer, out double optimizerSeconds)
     {
-        using (step)
-        {
-            using var optimizer = Optimizers.Create(model.parameters(), "adam", 1e-3, 0.9, 0, KernelChoice.Fast);
-            var first = step.Run(model, optimizer, indices, draws);
-            var second = step.Run(model, optimizer, indices, draws);
-            return (first.LossSum, first.Correct, second.LossSum, second.Correct);
-        }
+        using var adam = Optimizers.Create(model.parameters(), "adam", 1e-3, 0.9, 0, KernelChoice.Fast, threads);
+        using var timed = new TimedOptimizer(adam);
+        optim.Optimizer optimizer = timeOptimizer ? timed : adam;
+        var first = step.Run(model, optimizer, indices, draws);
+        var second = step.Run(model, optimizer, indices, draws);
+        optimizerSeconds = timed.Seconds;
+        return (first.LossSum, first.Correct, second.LossSum, second.Correct);
     }
 
     private static void AssertSameParameters(NetworkModule expected, NetworkModule actual)

@@ -1,7 +1,7 @@
 // Training-mode batch normalisation as one autograd node with a hand-written backward pass and C#
-// kernels (Kernels/BatchNormKernel.cs). Composing it from torch ops (var_mean, broadcasting sub/mul)
-// let autograd record ~10 nodes whose backward kernels reduce over the non-contiguous axes (N, H, W)
-// one by one; on the 2-core machine that made BN cost more than the convolutions (README, "Speed").
+// kernels (Kernels/BatchNormKernel.cs). Composed from torch ops (var_mean, broadcasting sub/mul),
+// autograd would record ~10 nodes whose backward kernels reduce over the non-contiguous axes (N, H, W)
+// one by one, making BN cost more than the convolutions.
 // The backward is the closed form of Ioffe & Szegedy's §3 (m values per channel, x̂ = (x − μ)·r with
 // r = 1/√(σ² + ε)):
 //   dβ = Σ dy,   dγ = Σ dy·x̂ = r·Σ dy·(x − μ),   dx = γr·(dy − dβ/m − x̂·dγ/m)
@@ -9,8 +9,8 @@
 // The function has one output, y; the batch mean and biased variance per channel come back through
 // a BatchStatistics holder so that the module can update its running statistics without computing
 // them twice. (A second, non-differentiable output would need mark_non_differentiable, whose
-// bookkeeping in TorchSharp 0.107's Function.WrapOutputs reuses one pinned buffer for two arrays —
-// we saw rare native crashes with it, so this class avoids it.)
+// bookkeeping in TorchSharp 0.107's Function.WrapOutputs reuses one pinned buffer for two arrays and
+// can crash in native code, so this class avoids it.)
 using MnistBn.Training.Model.Kernels;
 using MnistBn.Training.DataParallel;
 using static TorchSharp.torch;

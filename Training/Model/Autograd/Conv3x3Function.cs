@@ -1,6 +1,6 @@
 // A 3×3 valid convolution, stride 1, as one autograd node: LibTorch computes the forward pass, the C#
 // kernel in Kernels/Conv3x3BackwardKernel.cs the backward pass (LibTorch's backward for LeNet's
-// conv2 was the largest single cost of a training step). Weights and bias stay in the nn.Conv2d
+// conv2 would be the largest single cost of a training step). Weights and bias stay in the nn.Conv2d
 // module, so state_dict, checkpoints and the ONNX export are unchanged.
 using MnistBn.Training.Model.Kernels;
 using TorchSharp;

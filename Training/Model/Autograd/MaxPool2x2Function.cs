@@ -1,11 +1,10 @@
 // 2×2 max pooling with stride 2 (floor mode, like max_pool2d(x, 2)), optionally fused with the ReLU
 // that follows it, as one autograd node with C# kernels (Kernels/MaxPoolKernel.cs).
-// Why not LibTorch: its CPU max_pool2d kernel spent ~1.6 ms per LeNet batch on the 26×26 maps here,
-// more than the convolution before it; maxima over strided views (the previous version of this
-// class) still cost ~0.8 ms forward and backward with the ReLU, because each of their ~15 tensor ops
-// is a pass over memory. One pass that records the winner of each window makes the backward pass a
-// scatter. ReLU and max pooling commute (both monotone), so relu(pool(x)) equals the study's
-// pool(relu(x)) — with a quarter of the ReLU work.
+// Why not LibTorch: its CPU max_pool2d kernel costs more than the convolution before it on the 26×26
+// maps here, and maxima over strided views take ~15 tensor ops, each a pass over memory. One pass
+// that records the winner of each window makes the backward pass a scatter. ReLU and max pooling
+// commute (both monotone), so relu(pool(x)) equals the study's pool(relu(x)) — with a quarter of the
+// ReLU work.
 using MnistBn.Training.Model.Kernels;
 using static TorchSharp.torch;
 

@@ -1,9 +1,8 @@
 // Batch-normalisation arithmetic over data laid out as [batch, channels, size] (contiguous): conv maps
 // [N, C, H·W] (fully connected features [N, C] go to FeatureBatchNormKernel). Each channel's
 // values are `batch` contiguous runs of `size` floats, which the loops walk with 256-bit vectors.
-// Replaces ~25 LibTorch ops per BatchNorm layer and batch (each its own pass over memory, reducing
-// over the non-contiguous axes N, H, W) with four passes; on the 2-core machine BN on conv1's output
-// went from ~1.35 ms to well under half of that per batch (see README, "Speed").
+// Four passes instead of ~25 LibTorch ops per BatchNorm layer and batch, each its own pass over
+// memory, reducing over the non-contiguous axes N, H, W.
 // Accuracy: per-run partial sums in float (at most a few hundred values per lane), channel totals in
 // double; the variance is taken in a second pass around the mean, not as E[x²] − E[x]². The two
 // statistics passes are separate methods so that a batch split over threads can add up each pass's

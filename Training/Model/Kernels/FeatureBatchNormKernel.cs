@@ -1,9 +1,9 @@
 // Batch-normalisation arithmetic for fully connected features [N, C] (row-major): the same four steps
 // as BatchNormKernel, but each row holds one value of every channel, so the loops run along the rows
 // with one vector lane per channel — no transposes. Channel sums are kept in double (one per channel)
-// and run down the columns, four channels at a time in registers, adding the rows in order (an earlier
-// version added each row into a memory array of sums, ~5× slower on these 64-128 × 84-120 inputs);
-// the variance is taken around the mean in a second pass, as in BatchNormKernel.
+// and run down the columns, four channels at a time in registers rather than in a memory array of
+// sums, adding the rows in order; the variance is taken around the mean in a second pass, as in
+// BatchNormKernel.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;

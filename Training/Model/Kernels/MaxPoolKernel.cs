@@ -4,7 +4,7 @@
 // order (top-left, top-right, bottom-left, bottom-right), as LibTorch's max_pool2d does; MNIST's zero
 // background makes ties common, so this matters for bit-identical gradients.
 // Branch-free throughout: on real feature maps the winner of a window is a coin toss, and a branch per
-// comparison cost more in mispredictions than the arithmetic. With AVX2, eight windows at a time:
+// comparison costs more in mispredictions than the arithmetic. With AVX2, eight windows at a time:
 // the even and odd columns of a row pair are separated with two shuffles and a lane permute.
 // ForwardScaled pools BatchNorm's output without materialising it (BatchNormPoolFunction).
 using System.Runtime.CompilerServices;
@@ -101,7 +101,7 @@ internal static class MaxPoolKernel
             // The fewer than eight windows left, four at a time with 128-bit vectors (shufps alone
             // deinterleaves them). The second step is moved back to end at the row's last window and
             // recomputes a few windows, with the same result; so no row of four or more windows (LeNet's
-            // 13 and 5) leaves one to the scalar loop, which cost more than the vector steps.
+            // 13 and 5) leaves one to the scalar loop, which costs more than the vector steps.
             for (var step = 0; step < 2 && column < output.Length && output.Length >= 4; step++)
             {
                 column = Math.Min(column, output.Length - 4);

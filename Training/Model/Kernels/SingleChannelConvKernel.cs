@@ -1,10 +1,9 @@
 // 3×3 valid convolution, stride 1, of single-channel planes [N, 1, H, W] into [N, C, H−2, W−2], and its
 // weight and bias gradients — LeNet's first layer. LibTorch routes this shape through oneDNN, which
-// reorders the 1-channel input and the 6-channel output into blocked layouts and back on every call;
-// for these small maps that cost ~0.45 ms forward and ~0.45 ms backward per batch of 128 on the 2-core
-// machine. Here each output row is 9 fused multiply-adds of shifted input rows, eight columns at a
-// time, with the weights (forward) and the per-tap sums (backward) held in registers. Rows narrower
-// than 8 outputs take a scalar path. No input gradient: the images need none.
+// reorders the 1-channel input and the 6-channel output into blocked layouts and back on every call,
+// a large overhead for maps this small. Here each output row is 9 fused multiply-adds of shifted input
+// rows, eight columns at a time, with the weights (forward) and the per-tap sums (backward) held in
+// registers. Rows narrower than 8 outputs take a scalar path. No input gradient: the images need none.
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
