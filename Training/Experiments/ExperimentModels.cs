@@ -28,12 +28,12 @@ internal static class ExperimentModels
     /// <summary>The description of experiment model <paramref name="model"/> in <paramref name="variant"/>.</summary>
     public static NetworkDescription Describe(string model, string variant, BatchNormConfig batchNorm)
     {
-        Placement(variant);
+        var placement = Placement(variant);
         var settings = new BatchNormSettings(batchNorm.Momentum, batchNorm.Epsilon);
         return model switch
         {
-            ExperimentsConfig.LeNetModel => Networks.LeNet(variant, settings),
-            ExperimentsConfig.MlpModel => Networks.PaperMlp(variant, settings),
+            ExperimentsConfig.LeNetModel => Networks.LeNet(placement, settings),
+            ExperimentsConfig.MlpModel => Networks.PaperMlp(placement, settings),
             _ => throw new ConfigException($"unknown experiment model '{model}' (expected {string.Join(", ", ExperimentsConfig.KnownModels)})"),
         };
     }

@@ -17,6 +17,30 @@ public sealed class NetworkDescriptionTests
         Assert.Equal(4, lenet.HiddenActivations.Count);
     }
 
+    [Theory]
+    [InlineData(BnPlacement.None, "nobn")]
+    [InlineData(BnPlacement.Before, "bn")]
+    [InlineData(BnPlacement.After, "bn-after")]
+    public void Placement_and_variant_name_give_the_same_networks(BnPlacement placement, string variant)
+    {
+        var settings = new BatchNormSettings(0.1, 1e-3);
+
+        Assert.Equal(variant, Networks.VariantName(placement));
+        Assert.Equal(placement, Networks.Placement(variant));
+        Assert.Equal(Networks.LeNet(variant, settings).Layers, Networks.LeNet(placement, settings).Layers);
+        Assert.Equal($"lenet-{variant}", Networks.LeNet(placement, settings).Name);
+        Assert.Equal(Networks.PaperMlp(variant, settings).Layers, Networks.PaperMlp(placement, settings).Layers);
+        Assert.Equal($"mlp-{variant}", Networks.PaperMlp(placement, settings).Name);
+    }
+
+    [Fact]
+    public void Unknown_variant_name_is_refused_with_the_known_ones()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Networks.LeNet("batchnorm", new BatchNormSettings(0.1, 1e-3)));
+
+        Assert.Contains("unknown model variant 'batchnorm'", error.Message);
+    }
+
     [Fact]
     public void Padded_strided_convolutions_get_their_output_shapes()
     {

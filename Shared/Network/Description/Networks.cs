@@ -47,13 +47,26 @@ public static class Networks
             $"unknown model variant '{variant}' (expected {string.Join(", ", VariantNames.Experiments.Select(v => $"'{v}'"))})", nameof(variant)),
     };
 
+    /// <summary>The variant name (<see cref="VariantNames"/>) of a placement: the inverse of <see cref="Placement"/>.</summary>
+    public static string VariantName(BnPlacement placement) => placement switch
+    {
+        BnPlacement.None => VariantNames.NoBatchNorm,
+        BnPlacement.Before => VariantNames.BatchNorm,
+        BnPlacement.After => VariantNames.BatchNormAfter,
+        _ => throw new ArgumentOutOfRangeException(nameof(placement), placement, "not a BatchNorm placement"),
+    };
+
     /// <summary>LeNet's name for a variant, <c>lenet-&lt;variant&gt;</c>: the name of its description and of its model file.</summary>
     public static string LeNetName(string variant) => $"lenet-{variant}";
 
-    /// <summary>The study's LeNet, named <see cref="LeNetName"/>.</summary>
-    public static NetworkDescription LeNet(string variant, BatchNormSettings batchNorm)
+    /// <summary>The study's LeNet for a variant name (<c>nobn</c>, <c>bn</c>, <c>bn-after</c>).</summary>
+    /// <exception cref="ArgumentException">An unknown variant name.</exception>
+    public static NetworkDescription LeNet(string variant, BatchNormSettings batchNorm) => LeNet(Placement(variant), batchNorm);
+
+    /// <summary>The study's LeNet with BatchNorm at <paramref name="placement"/>, named <see cref="LeNetName"/>.</summary>
+    public static NetworkDescription LeNet(BnPlacement placement, BatchNormSettings batchNorm)
     {
-        var hidden = new HiddenLayers(Placement(variant), batchNorm, ActivationFunction.Relu);
+        var hidden = new HiddenLayers(placement, batchNorm, ActivationFunction.Relu);
         List<Layer> layers =
         [
             .. hidden.Block(1, bias => new ConvLayer("conv1", ModelContract.Channels, 6, Kernel: 3, Bias: bias), 6),
@@ -65,13 +78,17 @@ public static class Networks
             .. hidden.Block(4, bias => new LinearLayer("fc2", 120, 84, bias), 84),
             new LinearLayer("fc3", 84, ModelContract.ClassCount),
         ];
-        return new NetworkDescription(LeNetName(variant), [ModelContract.Channels, ModelContract.Height, ModelContract.Width], layers);
+        return new NetworkDescription(LeNetName(VariantName(placement)), [ModelContract.Channels, ModelContract.Height, ModelContract.Width], layers);
     }
 
-    /// <summary>The paper's 784-100-100-100-10 sigmoid MLP, named <c>mlp-&lt;variant&gt;</c>.</summary>
-    public static NetworkDescription PaperMlp(string variant, BatchNormSettings batchNorm)
+    /// <summary>The paper's MLP for a variant name (<c>nobn</c>, <c>bn</c>, <c>bn-after</c>).</summary>
+    /// <exception cref="ArgumentException">An unknown variant name.</exception>
+    public static NetworkDescription PaperMlp(string variant, BatchNormSettings batchNorm) => PaperMlp(Placement(variant), batchNorm);
+
+    /// <summary>The paper's 784-100-100-100-10 sigmoid MLP with BatchNorm at <paramref name="placement"/>, named <c>mlp-&lt;variant&gt;</c>.</summary>
+    public static NetworkDescription PaperMlp(BnPlacement placement, BatchNormSettings batchNorm)
     {
-        var hidden = new HiddenLayers(Placement(variant), batchNorm, ActivationFunction.Sigmoid);
+        var hidden = new HiddenLayers(placement, batchNorm, ActivationFunction.Sigmoid);
         List<Layer> layers = [new FlattenLayer("flatten")];
         for (var k = 1; k <= 3; k++)
         {
@@ -79,7 +96,7 @@ public static class Networks
             layers.AddRange(hidden.Block(index, bias => new LinearLayer($"fc{index}", inputs, MlpHiddenWidth, bias), MlpHiddenWidth));
         }
         layers.Add(new LinearLayer("fc4", MlpHiddenWidth, ModelContract.ClassCount));
-        return new NetworkDescription($"mlp-{variant}", [ModelContract.Channels, ModelContract.Height, ModelContract.Width], layers);
+        return new NetworkDescription($"mlp-{VariantName(placement)}", [ModelContract.Channels, ModelContract.Height, ModelContract.Width], layers);
     }
 
     /// <summary>One placement's hidden blocks: weights → [BN] → activation → [BN].</summary>
