@@ -1,7 +1,8 @@
 // Folds inference-time BatchNorm into the conv/linear layer that directly precedes it:
 //   W' = W·scale per output channel,  b' = b·scale + shift  (b = 0 without a bias),
-// with scale and shift from BatchNormAffine. Computed in double and rounded once, so a folded graph
-// differs from the unfolded one only by float32 rounding inside ONNX Runtime. A BatchNorm with no
+// with scale = γ/√(σ² + ε) and shift = β − μ·scale per channel (BatchNormAffine). Computed in double
+// and rounded once, so a folded graph differs from the unfolded one only by float32 rounding inside
+// ONNX Runtime. A BatchNorm with no
 // conv/linear right before it (e.g. after an activation) cannot be folded and stays a layer of its own.
 namespace MnistBn.OnnxExport.Weights;
 

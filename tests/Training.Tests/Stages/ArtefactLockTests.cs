@@ -7,7 +7,7 @@ using MnistBn.Shared;
 using MnistBn.TestSupport;
 using MnistBn.Training.Stages;
 
-namespace MnistBn.Training.Tests.Pipeline;
+namespace MnistBn.Training.Tests.Stages;
 
 public sealed class ArtefactLockTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using MnistBn.Training.Stages;
 
-namespace MnistBn.Training.Tests.Pipeline;
+namespace MnistBn.Training.Tests.Stages;
 
 public sealed class StageStampTests : IDisposable
 {

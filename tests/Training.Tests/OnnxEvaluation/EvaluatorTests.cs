@@ -6,7 +6,7 @@ using MnistBn.TestSupport;
 using MnistBn.Training.OnnxEvaluation;
 using SkiaSharp;
 
-namespace MnistBn.Training.Tests.Evaluation;
+namespace MnistBn.Training.Tests.OnnxEvaluation;
 
 public sealed class EvaluatorTests
 {

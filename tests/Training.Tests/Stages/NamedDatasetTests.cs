@@ -15,7 +15,7 @@ using MnistBn.Training.Export;
 using MnistBn.Training.Loop;
 using MnistBn.Training.Stages;
 
-namespace MnistBn.Training.Tests.Pipeline;
+namespace MnistBn.Training.Tests.Stages;
 
 public sealed class NamedDatasetTests : IDisposable
 {

@@ -8,7 +8,7 @@ using MnistBn.Training.Stages;
 using MnistBn.Training.Report;
 using MnistBn.Training.Tests.Report;
 
-namespace MnistBn.Training.Tests.Pipeline;
+namespace MnistBn.Training.Tests.Stages;
 
 public sealed class ReportRefreshTests : IDisposable
 {

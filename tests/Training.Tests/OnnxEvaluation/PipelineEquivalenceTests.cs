@@ -4,7 +4,7 @@ using MnistBn.Inference;
 using MnistBn.TestSupport;
 using MnistBn.Training.OnnxEvaluation;
 
-namespace MnistBn.Training.Tests.Evaluation;
+namespace MnistBn.Training.Tests.OnnxEvaluation;
 
 public sealed class PipelineEquivalenceTests
 {

@@ -7,7 +7,7 @@ using MnistBn.Shared.IO;
 using MnistBn.TestSupport;
 using MnistBn.Training.OnnxEvaluation;
 
-namespace MnistBn.Training.Tests.Evaluation;
+namespace MnistBn.Training.Tests.OnnxEvaluation;
 
 public sealed class ImageFolderFileTests : IDisposable
 {

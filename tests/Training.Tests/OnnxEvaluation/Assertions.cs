@@ -1,7 +1,7 @@
 // Comparisons the evaluation tests share: two sets of probabilities agree element-wise and in argmax.
 using MnistBn.Inference;
 
-namespace MnistBn.Training.Tests.Evaluation;
+namespace MnistBn.Training.Tests.OnnxEvaluation;
 
 internal static class Assertions
 {

@@ -3,7 +3,7 @@
 using MnistBn.Inference;
 using MnistBn.Training.OnnxEvaluation;
 
-namespace MnistBn.Training.Tests.Evaluation;
+namespace MnistBn.Training.Tests.OnnxEvaluation;
 
 public sealed class DeviceTests
 {

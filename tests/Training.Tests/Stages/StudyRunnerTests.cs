@@ -7,7 +7,7 @@ using MnistBn.Training.Loop;
 using MnistBn.Training.Stages;
 using MnistBn.Training.Report;
 
-namespace MnistBn.Training.Tests.Pipeline;
+namespace MnistBn.Training.Tests.Stages;
 
 public sealed class StudyRunnerTests : IDisposable
 {
