@@ -1,7 +1,7 @@
 // The one call a TorchSharp user makes: module.ExportOnnx(path, inputShape). It checks the module is
 // ready (eval mode, float32), traces its forward on a deterministic example batch without touching
-// torch's random state, and hands the graph to the core writer, which folds BatchNorm and writes the
-// file atomically.
+// torch's random state, checks the traced graph against forward on a second batch (GraphReplay), and
+// hands the graph to the core writer, which folds BatchNorm and writes the file atomically.
 using MnistBn.OnnxExport.Graph;
 using Onnx;
 using static TorchSharp.torch;
@@ -14,6 +14,11 @@ public static class ModuleOnnxExport
     // Two samples, so that nothing shape-dependent in a forward treats the batch axis as a constant 1.
     private const int ExampleBatch = 2;
 
+    private const int TraceSeed = 20150211;
+
+    // Another seed and a wider range: the replay input differs from the traced one in every value and in scale.
+    private const int ReplaySeed = 1502031;
+
     /// <summary>
     /// Writes <paramref name="module"/> as an ONNX model to <paramref name="path"/> (atomically; parent
     /// folders are created) and returns the full path.
@@ -22,7 +27,7 @@ public static class ModuleOnnxExport
     /// <param name="path">Where the .onnx file goes.</param>
     /// <param name="inputShape">One sample's input shape without the batch axis, e.g. <c>[3, 32, 32]</c>; the batch axis is symbolic.</param>
     /// <param name="options">Opset, folding, tensor names, labels, metadata; defaults when null.</param>
-    /// <exception cref="InvalidOperationException">The module is in training mode, carries forward hooks of its own, or its forward computes something the trace cannot see (the message names the module).</exception>
+    /// <exception cref="InvalidOperationException">The module is in training mode, carries forward hooks of its own, or its forward computes something the trace cannot see (the message names the module) or that the traced graph does not reproduce on a second input.</exception>
     /// <exception cref="NotSupportedException">A module has no ONNX form here (the message starts with its path, e.g. <c>features.3: Upsample is not supported</c>), or the parameters are not float32.</exception>
     /// <exception cref="ArgumentException">A bad input shape, class labels that do not match the output, clashing tensor names, or an opset outside 13–21.</exception>
     /// <exception cref="InvalidDataException">The graph fails the structure check (a bug to report).</exception>
@@ -53,7 +58,9 @@ public static class ModuleOnnxExport
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var device = module.parameters().Select(p => p.device).Concat(module.buffers().Select(b => b.device)).FirstOrDefault() ?? CPU;
-        return ModuleTracer.Trace(module, Example(inputShape, device), name);
+        var graph = ModuleTracer.Trace(module, Example(inputShape, device, TraceSeed, range: 1), name);
+        GraphReplay.RequireSameAsEager(module, graph, Example(inputShape, device, ReplaySeed, range: 4), name);
+        return graph;
     }
 
     private static void RequireReady(nn.Module module, string name)
@@ -69,14 +76,15 @@ public static class ModuleOnnxExport
             throw new NotSupportedException($"Cannot export {name}: '{other.Item1}' is {other.Item2.dtype}; only float32 models are exported (call module.to(ScalarType.Float32))");
     }
 
-    // Deterministic values from a .NET generator, so exporting leaves torch's random state as it was.
-    private static Tensor Example(long[] inputShape, Device device)
+    // Deterministic values uniform in [−range, range] from a .NET generator, so exporting leaves torch's
+    // random state as it was.
+    private static Tensor Example(long[] inputShape, Device device, int seed, double range)
     {
         var shape = new long[] { ExampleBatch }.Concat(inputShape).ToArray();
-        var random = new Random(20150211);
+        var random = new Random(seed);
         var values = new float[checked((int)shape.Aggregate(1L, (a, b) => a * b))];
         for (var i = 0; i < values.Length; i++)
-            values[i] = (float)(random.NextDouble() * 2 - 1);
+            values[i] = (float)((random.NextDouble() * 2 - 1) * range);
         return tensor(values, shape).to(device);
     }
 }

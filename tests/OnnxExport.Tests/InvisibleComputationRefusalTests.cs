@@ -1,7 +1,9 @@
 // The exporter sees a custom module's forward only through the submodules it calls. A forward that
 // computes anything else (a functional op between submodules, an in-place change, adding two
 // submodule outputs itself) would be exported wrong, so it is refused, naming the module; a forward
-// that only chains its submodules is exported.
+// that only chains its submodules is exported. What the trace cannot tell on its example batch (an
+// in-place clamp that changes nothing there, a branch on the input's values) the replay on a second
+// input refuses (GraphReplay).
 using MnistBn.OnnxExport.Tests.Support;
 using MnistBn.OnnxExport.TorchSharp;
 using static TorchSharp.torch;
@@ -46,6 +48,30 @@ public sealed class InvisibleComputationRefusalTests
         Assert.Contains("block", error.Message);
     }
 
+    [Fact]
+    public void In_place_clamp_that_leaves_the_example_unchanged_is_refused_by_the_replay()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Seeded.Eval(() => new ClampBetween()).ToOnnxModel([8]));
+        Assert.StartsWith($"Cannot export {nameof(ClampBetween)}: the traced graph does not compute what its forward computes on a second input", error.Message);
+        Assert.Contains("clamp_", error.Message);
+    }
+
+    [Fact]
+    public void Branch_on_the_input_values_is_refused_by_the_replay()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Seeded.Eval(() => new BranchOnValues()).ToOnnxModel([8]));
+        Assert.Contains("a branch that depends on the input's values", error.Message);
+    }
+
+    [Fact]
+    public void Nothing_is_written_when_the_replay_refuses()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "clamp.onnx");
+        Assert.Throws<InvalidOperationException>(() => Seeded.Eval(() => new ClampBetween()).ExportOnnx(path, [8]));
+        Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
+    }
+
     [Theory, ExportSettings]
     public void Custom_module_that_only_chains_its_submodules_is_exported_and_matches_eager(int opset, bool fold) =>
         EagerVsOnnx.AssertMatches(Seeded.Trained(() => new ChainOnly()), [3, 8, 8], opset, fold);
@@ -80,6 +106,37 @@ public sealed class InvisibleComputationRefusalTests
             hidden.add_(1);
             return second.call(hidden);
         }
+    }
+
+    // An identity ×5 layer: the trace's example (|x| ≤ 1) stays within ±5, so the clamp changes nothing there;
+    // the replay's input (|x| ≤ 4) reaches ±20, where it does.
+    private sealed class ClampBetween : nn.Module<Tensor, Tensor>
+    {
+        private readonly global::TorchSharp.Modules.Linear first = nn.Linear(8, 8, hasBias: false), second = nn.Linear(8, 2);
+
+        public ClampBetween() : base(nameof(ClampBetween))
+        {
+            RegisterComponents();
+            using var noGrad = no_grad();
+            first.weight!.copy_(eye(8) * 5);
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            var hidden = first.call(input);
+            hidden.clamp_(-10, 10);
+            return second.call(hidden);
+        }
+    }
+
+    // The trace's example never exceeds 1, so it records the small branch only.
+    private sealed class BranchOnValues : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> small = nn.Linear(8, 2), large = nn.Linear(8, 2);
+
+        public BranchOnValues() : base(nameof(BranchOnValues)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => input.abs().max().item<float>() > 2 ? large.call(input) : small.call(input);
     }
 
     private sealed class ScaledOutput : nn.Module<Tensor, Tensor>

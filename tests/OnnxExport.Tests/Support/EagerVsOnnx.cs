@@ -1,5 +1,6 @@
 // The central check: export a module (eval mode) with ToOnnxModel, run the model in ONNX Runtime on a
-// seeded random batch, run the same batch through module.call(x) under no_grad, and compare. Set
+// seeded random batch, run the same batch through module.call(x) under no_grad, and compare; the
+// exporter's plain twin (GraphEvaluator on the traced graph) is held to ONNX Runtime the same way. Set
 // MNISTBN_EXPORT_DELTA_LOG to a file path to have every observed max |Δ| appended to it.
 using MnistBn.OnnxExport.TorchSharp;
 using static TorchSharp.torch;
@@ -25,6 +26,21 @@ internal static class EagerVsOnnx
         var delta = MaxDelta(module, inputShape, Options(opset, fold), inputScale, seed);
         Assert.True(delta <= Tolerance,
             $"{module.GetName()} on [{string.Join(", ", inputShape)}], opset {opset}, fold {fold}: max |eager − ORT| = {delta:G3} > {Tolerance:G3}");
+        var twin = PlainTwinDelta(module, inputShape, Options(opset, fold), inputScale, seed);
+        Assert.True(twin <= Tolerance,
+            $"{module.GetName()} on [{string.Join(", ", inputShape)}], opset {opset}, fold {fold}: max |plain twin − ORT| = {twin:G3} > {Tolerance:G3}");
+    }
+
+    /// <summary>Max |GraphEvaluator − ONNX Runtime| on the batch <see cref="MaxDelta"/> uses: the plain twin pinned to the written file.</summary>
+    public static float PlainTwinDelta(nn.Module<Tensor, Tensor> module, long[] inputShape, OnnxExportOptions options, double inputScale = 1, int seed = 7)
+    {
+        var model = module.ToOnnxModel(inputShape, options);
+        var (input, shape, _, _) = Eager(module, inputShape, inputScale, seed);
+        var actual = OnnxRun.Run(model, options.InputName, input, shape)[options.OutputName];
+        using var scope = NewDisposeScope();
+        var twin = GraphEvaluator.Evaluate(module.ToExportGraph(inputShape), tensor(input, shape));
+        Assert.Equal(actual.Shape, twin.shape);
+        return MaxAbsDiff(twin.contiguous().data<float>().ToArray(), actual.Values);
     }
 
     /// <summary>Max |eager − ONNX Runtime| of the logits output on a seeded batch of <see cref="Batch"/> samples.</summary>
