@@ -1,9 +1,11 @@
-// The check that closes the trace's blind spot. The trace compares each tensor with the values it had
+// The checks that close the trace's blind spot. The trace compares each tensor with the values it had
 // when a module produced it, on the example batch only, so an in-place step that leaves those values
 // as they were (say clamp_(-10, 10) on small activations), or a branch in forward that depends on the
-// input's values, passes it. Replaying the traced graph (GraphEvaluator) on a second, different and
-// larger input and comparing it with the module's own forward on that input catches both: the graph
-// is the computation that will be exported, and it must be the module's, not only on one batch.
+// input's values, passes it. On a second, different and larger input, ModuleOnnxExport traces again
+// (the trace's own error then names the module), requires the same modules in the same order
+// (RequireSamePath), and compares the traced graph, evaluated in plain tensor ops (GraphEvaluator), with
+// the module's own forward (RequireSameAsEager): the graph is what will be exported, and it must compute
+// what the module computes, not only on one batch.
 using MnistBn.OnnxExport.Graph;
 using static TorchSharp.torch;
 
@@ -15,6 +17,24 @@ internal static class GraphReplay
     // output's scale; a computation the graph lacks differs by far more.
     private const double RelativeTolerance = 1e-3;
 
+    /// <summary>Throws unless the trace on the second input (<paramref name="replayed"/>) called the modules <paramref name="traced"/> did, in the same order.</summary>
+    /// <exception cref="InvalidOperationException">Another path, naming the first node where the two differ.</exception>
+    public static void RequireSamePath(ExportGraph traced, ExportGraph replayed, string name)
+    {
+        var (first, second) = (Path(traced), Path(replayed));
+        if (first.SequenceEqual(second))
+            return;
+        var at = Enumerable.Range(0, Math.Max(first.Length, second.Length)).First(i => i >= first.Length || i >= second.Length || first[i] != second[i]);
+        string Step(string[] path) => at < path.Length ? $"'{path[at]}'" : "nothing";
+        throw new InvalidOperationException(
+            $"Cannot export {name}: its forward takes another path on a second input (step {at + 1}: {Step(first)} on the example batch, " +
+            $"{Step(second)} on the second). A branch that depends on the input's values cannot be one ONNX graph; " +
+            "compute both branches with modules, or export each path as a model of its own.");
+    }
+
+    // Each node by name and kind, then the output.
+    private static string[] Path(ExportGraph graph) => [.. graph.Nodes.Select(n => $"{n.Name} ({n.GetType().Name.Replace("Node", "", StringComparison.Ordinal)})"), $"output {graph.Output}"];
+
     /// <summary>
     /// Throws unless <paramref name="graph"/> gives <paramref name="module"/>'s output (in eval mode) on
     /// <paramref name="replay"/>, an input the trace has not seen.
@@ -24,7 +44,7 @@ internal static class GraphReplay
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var eager = module.call(replay);
+        var eager = module.call(replay.clone()); // a module with an in-place first step changes its input
         var replayed = GraphEvaluator.Evaluate(graph, replay);
         if (!eager.shape.SequenceEqual(replayed.shape))
             throw Differs(name, $"the module returns {ExportGraph.Format(eager.shape)}, the graph {ExportGraph.Format(replayed.shape)}");
