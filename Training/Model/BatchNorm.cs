@@ -33,11 +33,9 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
     private readonly Tensor running_var;
     private readonly Tensor num_batches_tracked;
 #pragma warning restore IDE1006
-    private readonly BatchNormNode? _node;
 
     /// <summary>Creates the layer with γ = 1, β = 0, running mean 0 and running variance 1.</summary>
-    /// <param name="node">Training mode's fast autograd node; null runs <see cref="Algorithm1"/>.</param>
-    private protected BatchNorm(string name, long features, double momentum, double epsilon, BatchNormNode? node) : base(name)
+    private protected BatchNorm(string name, long features, double momentum, double epsilon) : base(name)
     {
         if (features <= 0)
             throw new ArgumentOutOfRangeException(nameof(features), features, "must be positive");
@@ -48,7 +46,6 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
         Features = features;
         Momentum = momentum;
         Epsilon = epsilon;
-        _node = node;
         weight = nn.Parameter(ones(features));
         bias = nn.Parameter(zeros(features));
         running_mean = zeros(features);
@@ -86,8 +83,11 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
 
     Tensor? IBatchNormModule.Bias => bias;
 
+    /// <summary>Training mode's fast autograd node, handed over by the network (KernelChoice.cs); null runs <see cref="Algorithm1"/>.</summary>
+    internal BatchNormNode? Node { get; init; }
+
     /// <summary>Whether training mode runs a fast kernel rather than <see cref="Algorithm1"/>.</summary>
-    public bool RunsFastKernel => _node is not null;
+    public bool RunsFastKernel => Node is not null;
 
     /// <summary>The rank this layer accepts (2 for [N, C], 4 for [N, C, H, W]).</summary>
     protected abstract int Rank { get; }
@@ -105,7 +105,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
         RequireShape(input);
         if (!training)
             return Normalize(input, running_mean, running_var);
-        return _node is null ? Algorithm1(input, reducer) : Train(input, reducer, _node);
+        return Node is null ? Algorithm1(input, reducer) : Train(input, reducer, Node);
     }
 
     // The reference: Ioffe & Szegedy's Algorithm 1 over a mini-batch B of m values per channel, in plain
@@ -193,15 +193,9 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
 /// <summary>Batch normalisation of fully-connected features: input [N, C], statistics over N.</summary>
 public sealed class BatchNorm1d : BatchNorm
 {
-    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops); see <see cref="BatchNorm"/> for the conventions.</summary>
+    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops) unless handed a fast node; see <see cref="BatchNorm"/> for the conventions.</summary>
     public BatchNorm1d(long features, double momentum, double epsilon, string name = nameof(BatchNorm1d))
-        : base(name, features, momentum, epsilon, node: null)
-    {
-    }
-
-    /// <summary>Creates the layer, training with <paramref name="node"/> (null: Algorithm 1).</summary>
-    internal BatchNorm1d(long features, double momentum, double epsilon, string name, BatchNormNode? node)
-        : base(name, features, momentum, epsilon, node)
+        : base(name, features, momentum, epsilon)
     {
     }
 
@@ -212,15 +206,9 @@ public sealed class BatchNorm1d : BatchNorm
 /// <summary>Batch normalisation of conv feature maps: input [N, C, H, W], statistics over N, H and W.</summary>
 public sealed class BatchNorm2d : BatchNorm
 {
-    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops); see <see cref="BatchNorm"/> for the conventions.</summary>
+    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops) unless handed a fast node; see <see cref="BatchNorm"/> for the conventions.</summary>
     public BatchNorm2d(long features, double momentum, double epsilon, string name = nameof(BatchNorm2d))
-        : base(name, features, momentum, epsilon, node: null)
-    {
-    }
-
-    /// <summary>Creates the layer, training with <paramref name="node"/> (null: Algorithm 1).</summary>
-    internal BatchNorm2d(long features, double momentum, double epsilon, string name, BatchNormNode? node)
-        : base(name, features, momentum, epsilon, node)
+        : base(name, features, momentum, epsilon)
     {
     }
 

@@ -22,7 +22,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(1);
-        using var ours = new BatchNorm2d(6, Momentum, Epsilon, "bn", FastNode);
+        using var ours = new BatchNorm2d(6, Momentum, Epsilon) { Node = FastNode };
         using var reference = nn.BatchNorm2d(6, eps: Epsilon, momentum: Momentum);
         CompareAgainst(ours, reference, () => randn(8, 6, 5, 5) * 2 + 0.5);
     }
@@ -35,7 +35,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(2);
-        using var ours = new BatchNorm1d(features, Momentum, Epsilon, "bn", FastNode);
+        using var ours = new BatchNorm1d(features, Momentum, Epsilon) { Node = FastNode };
         using var reference = nn.BatchNorm1d(features, eps: Epsilon, momentum: Momentum);
         CompareAgainst(ours, reference, () => randn(16, features) * 3 - 1);
     }
@@ -58,7 +58,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
-        using var ours = new BatchNorm2d(4, 0.5, 1e-5, "bn", FastNode);
+        using var ours = new BatchNorm2d(4, 0.5, 1e-5) { Node = FastNode };
         using var reference = nn.BatchNorm2d(4, eps: 1e-5, momentum: 0.5);
         CompareAgainst(ours, reference, () => randn(4, 4, 3, 3) * 5 + 2);
     }
@@ -68,7 +68,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(4);
-        using var norm = new BatchNorm2d(3, Momentum, Epsilon, "bn", FastNode);
+        using var norm = new BatchNorm2d(3, Momentum, Epsilon) { Node = FastNode };
         var output = norm.call(randn(5, 3, 4, 4));
         (output * randn(5, 3, 4, 4)).sum().backward();
         Assert.NotNull(norm.Weight.grad);
@@ -85,7 +85,7 @@ public sealed class BatchNormTests
         using var scope = NewDisposeScope();
         manual_seed(5);
         var shape = rank == 4 ? new long[] { 6, 3, 5, 5 } : new long[] { 10, 7 };
-        using BatchNorm ours = rank == 4 ? new BatchNorm2d(3, Momentum, Epsilon, "bn", FastNode) : new BatchNorm1d(7, Momentum, Epsilon, "bn", FastNode);
+        using BatchNorm ours = rank == 4 ? new BatchNorm2d(3, Momentum, Epsilon) { Node = FastNode } : new BatchNorm1d(7, Momentum, Epsilon) { Node = FastNode };
         using nn.Module<Tensor, Tensor> reference = rank == 4 ? nn.BatchNorm2d(3, eps: Epsilon, momentum: Momentum) : nn.BatchNorm1d(7, eps: Epsilon, momentum: Momentum);
         using (no_grad())
         {

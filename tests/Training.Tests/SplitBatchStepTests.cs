@@ -99,7 +99,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
         // Thread 1 fails between its forward and backward passes while thread 0 goes on into its backward
         // pass, where BatchNorm's exchange (called from LibTorch's native autograd engine) must not throw.
         using var scope = NewDisposeScope();
-        var layer = new BatchNorm1d(5, 0.1, 1e-3, "bn", KernelChoice.Fast.BatchNorm());
+        var layer = new BatchNorm1d(5, 0.1, 1e-3) { Node = KernelChoice.Fast.BatchNorm() };
         layer.train();
         var exchange = new PartExchange(2);
         using var threads = new PartThreads(2);
