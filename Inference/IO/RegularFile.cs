@@ -1,6 +1,9 @@
 // Every file the library reads (an image, a model) is first checked to be a regular file — a FIFO
 // would block the read forever, /dev/zero would fill memory — and read with a size limit. The
-// library cannot use MnistBn.Shared's reader (apps get only the contract), so it has its own.
+// library cannot use MnistBn.Shared's reader (apps get only the contract), so it has its own; the
+// file-type test itself is MnistBn.Shared's FileKinds, compiled into this assembly from its one source.
+using MnistBn.Shared.IO;
+
 namespace MnistBn.Inference;
 
 internal static class RegularFile
@@ -23,8 +26,9 @@ internal static class RegularFile
             throw new FileNotFoundException($"{what} not found: {info.FullName}", info.FullName);
         // Follow a symbolic link to what it names: that is what a read would open.
         var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
-        if (!target.Exists || !IsRegular(target))
-            throw new InvalidDataException($"{info.FullName}: not a regular file (a pipe, device or socket?), so not {what}; refusing to read it");
+        var kind = target.Exists ? FileKinds.Of(target.FullName).Kind : FileKind.Missing;
+        if (kind != FileKind.Regular)
+            throw new InvalidDataException($"{info.FullName}: not a regular file ({FileKinds.Describe(kind)}), so not {what}; refusing to read it");
         if (target.Length > maxBytes)
             throw new InvalidDataException($"{info.FullName}: {target.Length:N0} bytes, more than the {maxBytes:N0} accepted for {what}");
         return info;
@@ -52,6 +56,4 @@ internal static class RegularFile
         }
         return buffer.ToArray();
     }
-
-    private static bool IsRegular(FileInfo file) => FileType.IsRegular(file.FullName);
 }

@@ -9,6 +9,7 @@ using MnistBn.OnnxExport.Graph;
 using MnistBn.OnnxExport.Onnx;
 using Onnx;
 using static MnistBn.OnnxExport.Onnx.OnnxProtoBuilder;
+using MnistBn.Shared.IO;
 
 namespace MnistBn.OnnxExport;
 
@@ -56,7 +57,7 @@ public static class OnnxModelWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var bytes = Build(graph, options).ToByteArray();
         var full = Path.GetFullPath(path);
-        AtomicWrite.AllBytes(full, bytes);
+        AtomicFile.WriteAllBytes(full, bytes, "ONNX model");
         return full;
     }
 

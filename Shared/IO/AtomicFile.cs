@@ -1,10 +1,12 @@
 // Writes a file so that readers only ever see a complete one: write a temp file beside the target,
 // then rename over it. A failure on the way deletes the temp file, leaves the target untouched, and
-// is reported as "Cannot write <what> to '<path>': <reason>".
+// is reported as "Cannot write <what> to '<path>': <reason>". The one source of this logic: the
+// MnistBn.OnnxExport package, which stands alone, compiles this file too, where AtomicFile stays
+// internal (its public declaration is AtomicFile.Public.cs, in MnistBn.Shared only).
 namespace MnistBn.Shared.IO;
 
 /// <summary>Temp-file-then-rename writes.</summary>
-public static class AtomicFile
+static partial class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
     /// <param name="path">The target file.</param>
