@@ -28,7 +28,7 @@ internal static class RegularFile
         var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
         var kind = target.Exists ? FileKinds.Of(target.FullName).Kind : FileKind.Missing;
         if (kind != FileKind.Regular)
-            throw new InvalidDataException($"{info.FullName}: not a regular file ({FileKinds.Describe(kind)}), so not {what}; refusing to read it");
+            throw new InvalidDataException($"{info.FullName}: {(kind == FileKind.Other ? "not a regular file" : $"is {FileKinds.Describe(kind)}, not a regular file")}, so not {what}; refusing to read it");
         if (target.Length > maxBytes)
             throw new InvalidDataException($"{info.FullName}: {target.Length:N0} bytes, more than the {maxBytes:N0} accepted for {what}");
         return info;

@@ -1,7 +1,7 @@
-// The meeting point of the parts of a split batch: each round, every part puts in its per-channel
-// sums, waits until all have, and takes the total. The totals are added in part order, so they do
-// not depend on which thread arrives first (training stays deterministic for a given part count).
-// Waiting is a spin: the parts do the same work on equal slices of the batch and usually arrive within microseconds
+// The meeting point of the parts of a split batch: each round, every part puts in its per-channel sums,
+// waits until all have, and takes the total. The totals are added in part order, so they do not depend
+// on which thread arrives first (training stays deterministic for a given part count). Waiting is a
+// spin: the parts do the same work on equal slices of the batch and usually arrive within microseconds
 // of each other, and a kernel wait and wake-up would cost more than the whole BatchNorm layer. If one
 // part fails, Abort releases the others (PartAbortedException) instead of leaving them waiting.
 namespace MnistBn.Training.DataParallel;

@@ -2,8 +2,9 @@
 // augments and runs forward and backward on its contiguous part of the batch with one TorchSharp thread,
 // passing its part's BatchStatisticsReducer to the network, so that BatchNorm adds its statistics up over
 // the parts; the parts' parameter gradients are then added in part order and one optimizer step follows
-// (SinglePassAdam splits its update over the same threads). The result is the gradient of the whole batch's mean loss, as
-// one thread would compute it up to float rounding, and deterministic for a given number of parts.
+// (SinglePassAdam splits its update over the same threads). The result is the gradient of the whole
+// batch's mean loss, as one thread would compute it up to float rounding, and deterministic for a given
+// number of parts.
 // The model never learns how the batch is split: it only sees a reducer in its forward call.
 // Why: LeNet's tensors are too small for LibTorch to split one op over cores well, and the C# kernels
 // run on one thread; whole parts of the batch, one per core, keep every core busy.
@@ -68,7 +69,7 @@ internal sealed class SplitBatchStep(PartThreads threads, IBatchSource batches) 
     private void TrainPart(NetworkModule model, IList<Tensor> parameters, Tensor indices, Tensor? draws, int part, int parts, PartExchange exchange)
     {
         var size = indices.shape[0];
-        var (start, length) = Part(size, parts, part);
+        var (start, length) = BatchParts.Of(size, parts, part);
         using var scope = NewDisposeScope();
         var reducer = new BatchStatisticsReducer(part, exchange);
         var (images, labels) = batches.Take(indices.narrow(0, start, length), draws?.narrow(1, start, length));
@@ -117,12 +118,5 @@ internal sealed class SplitBatchStep(PartThreads threads, IBatchSource batches) 
                 gradient.Dispose();
             _gradients[part] = null;
         }
-    }
-
-    /// <summary>Contiguous parts as equal as possible; the first <c>size % parts</c> get one image more.</summary>
-    public static (long Start, long Length) Part(long size, int parts, int part)
-    {
-        var (length, extra) = (size / parts, size % parts);
-        return (part * length + Math.Min(part, extra), length + (part < extra ? 1 : 0));
     }
 }

@@ -26,7 +26,7 @@ internal static class ClassifierEvaluation
         var sums = new (double LossSum, long Correct)[parts];
         void Score(int part)
         {
-            var (start, length) = SplitBatchStep.Part(count, parts, part);
+            var (start, length) = BatchParts.Of(count, parts, part);
             sums[part] = Sums(model, images.narrow(0, start, length), labels.narrow(0, start, length), predictions, (int)start);
         }
         if (threads is null || parts == 1)

@@ -1,5 +1,6 @@
-// The one place optimizers are made, for the study (Trainer), the experiments and the benchmarks:
-// Adam as KernelChoice.cs decides (SinglePassAdam or TorchSharp's optim.Adam); SGD is optim.SGD with momentum.
+// The one place optimizers are made, for the study (Trainer), the experiments and the benchmarks: Adam
+// as KernelChoice.cs decides (SinglePassAdam or TorchSharp's optim.Adam); SGD is optim.SGD with
+// momentum.
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.DataParallel;
 using MnistBn.Training.Model;

@@ -1,6 +1,7 @@
 // TorchSharp's Adam with its step replaced by AdamKernel: one vectorised pass per parameter instead
-// of ~8 tensor ops, whose native calls dominate on this model's 14 small parameters. Everything else is inherited — parameter groups, learning-rate control, the per-parameter
-// state (step, exp_avg, exp_avg_sq) and its save/load format — so checkpoints are interchangeable
+// of ~8 tensor ops, whose native calls dominate on this model's 14 small parameters. Everything else
+// is inherited — parameter groups, learning-rate control, the per-parameter state (step, exp_avg,
+// exp_avg_sq) and its save/load format — so checkpoints are interchangeable
 // with plain optim.Adam. AMSGrad and maximize are not supported (the study uses neither). With
 // UpdateThreads set, the update of every parameter is split into ranges updated on several threads.
 using MnistBn.Training.DataParallel;

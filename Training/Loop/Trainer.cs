@@ -1,13 +1,14 @@
-// The training loop of the study: one variant at a time, Adam or SGD with momentum, cross-entropy
-// on logits, optional batch augmentation, a test evaluation, a checkpoint and a history entry per
-// epoch, and exact resume. Determinism: the model is initialised after torch.manual_seed(seed);
-// epoch e shuffles and augments from its own generator seeded by (seed, e); each batch is one
-// TrainingStep, or on the fast kernels with `training.threads` > 1 (`mnistbn run`'s default: every core)
-// a SplitBatchStep over that many threads with one TorchSharp thread each; with the same thread count the kernels and the order of every
-// sum are fixed, so the same config gives the same metrics, and a resumed run the same as an
-// uninterrupted one. Only finished, finite epochs are saved: a cancellation (Ctrl-C) stops between
-// batches and a non-finite loss stops the run, both leaving the last completed epoch's checkpoint as
-// it was; a training set that cannot fill one batch is refused before anything trains.
+// The training loop of the study: one variant at a time, Adam or SGD with momentum, cross-entropy on
+// logits, optional batch augmentation, a test evaluation, a checkpoint and a history entry per epoch,
+// and exact resume. Determinism: the model is initialised after torch.manual_seed(seed); epoch e
+// shuffles and augments from its own generator seeded by (seed, e); each batch is one TrainingStep, or
+// on the fast kernels with `training.threads` > 1 (`mnistbn run`'s default: every core) a
+// SplitBatchStep over that many threads with one TorchSharp thread each; with the same thread count the
+// kernels and the order of every sum are fixed, so the same config gives the same metrics, and a
+// resumed run the same as an uninterrupted one. Only finished, finite epochs are saved: a cancellation
+// (Ctrl-C) stops between batches and a non-finite loss stops the run, both leaving the last completed
+// epoch's checkpoint as it was; a training set that cannot fill one batch is refused before anything
+// trains.
 using System.Diagnostics;
 using MnistBn.Shared.Configuration;
 using MnistBn.Training.Data;

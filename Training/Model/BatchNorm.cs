@@ -84,10 +84,10 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
     Tensor? IBatchNormModule.Bias => bias;
 
     /// <summary>Training mode's fast autograd node, handed over by the network (KernelChoice.cs); null runs <see cref="Algorithm1"/>.</summary>
-    internal BatchNormNode? Node { get; init; }
+    internal BatchNormTrainingNode? TrainingNode { get; init; }
 
     /// <summary>Whether training mode runs a fast kernel rather than <see cref="Algorithm1"/>.</summary>
-    public bool RunsFastKernel => Node is not null;
+    public bool RunsFastKernel => TrainingNode is not null;
 
     /// <summary>The rank this layer accepts (2 for [N, C], 4 for [N, C, H, W]).</summary>
     protected abstract int Rank { get; }
@@ -105,7 +105,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
         RequireShape(input);
         if (!training)
             return Normalize(input, running_mean, running_var);
-        return Node is null ? Algorithm1(input, reducer) : Train(input, reducer, Node);
+        return TrainingNode is null ? Algorithm1(input, reducer) : Train(input, reducer, TrainingNode);
     }
 
     // The reference: Ioffe & Szegedy's Algorithm 1 over a mini-batch B of m values per channel, in plain
@@ -145,7 +145,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
     /// In a split batch the statistics are the whole batch's and only part 0 moves the running statistics, once
     /// per batch, as an unsplit batch would.
     /// </summary>
-    internal Tensor Train(Tensor input, BatchStatisticsReducer reducer, BatchNormNode node)
+    internal Tensor Train(Tensor input, BatchStatisticsReducer reducer, BatchNormTrainingNode node)
     {
         RequireShape(input);
         // A part of a split batch may hold a single sample; only the whole batch's count, known after the
@@ -193,7 +193,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
 /// <summary>Batch normalisation of fully-connected features: input [N, C], statistics over N.</summary>
 public sealed class BatchNorm1d : BatchNorm
 {
-    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops) unless handed a fast node; see <see cref="BatchNorm"/> for the conventions.</summary>
+    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops); a NetworkModule on the fast kernels hands its layers the fast node instead. See <see cref="BatchNorm"/> for the conventions.</summary>
     public BatchNorm1d(long features, double momentum, double epsilon, string name = nameof(BatchNorm1d))
         : base(name, features, momentum, epsilon)
     {
@@ -206,7 +206,7 @@ public sealed class BatchNorm1d : BatchNorm
 /// <summary>Batch normalisation of conv feature maps: input [N, C, H, W], statistics over N, H and W.</summary>
 public sealed class BatchNorm2d : BatchNorm
 {
-    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops) unless handed a fast node; see <see cref="BatchNorm"/> for the conventions.</summary>
+    /// <summary>Creates the layer, training with Algorithm 1 (the paper's, in tensor ops); a NetworkModule on the fast kernels hands its layers the fast node instead. See <see cref="BatchNorm"/> for the conventions.</summary>
     public BatchNorm2d(long features, double momentum, double epsilon, string name = nameof(BatchNorm2d))
         : base(name, features, momentum, epsilon)
     {

@@ -36,8 +36,8 @@ public static class KernelChoices
     public static KernelChoice Of(TrainingConfig training) =>
         training.Kernels == TrainingConfig.ReferenceKernels ? KernelChoice.Reference : KernelChoice.Fast;
 
-    /// <summary>The autograd node training-mode BatchNorm runs; null for the module's own Algorithm1.</summary>
-    internal static BatchNormNode? BatchNorm(this KernelChoice kernels) =>
+    /// <summary>The autograd node training-mode BatchNorm is handed; null leaves it on its own Algorithm1.</summary>
+    internal static BatchNormTrainingNode? BatchNormTraining(this KernelChoice kernels) =>
         kernels == KernelChoice.Fast ? BatchNormFunction.Normalize : null;
 
     /// <summary>
@@ -53,7 +53,7 @@ public static class KernelChoices
         var plan = new List<LayerOp>();
         for (var i = 0; i < layers.Count; i++)
         {
-            if (kernels == KernelChoice.Fast && IsReluPool(layers, i + 1) && modules[i] is BatchNorm2d norm)
+            if (kernels == KernelChoice.Fast && IsReluPool(layers, i + 1) && modules[i] is BatchNorm2d { RunsFastKernel: true } norm)
             {
                 plan.Add(new LayerOp($"{layers[i].Name}+{layers[i + 1].Name}+{layers[i + 2].Name}", (x, reducer) => norm.training
                     ? norm.Train(x, reducer, BatchNormPoolFunction.NormalizePoolRelu)
@@ -82,7 +82,7 @@ public static class KernelChoices
             ConvLayer c when fast && IsValid3x3(c) && c.InChannels == 1 => (x, _) => SingleChannelConvFunction.Call((Conv2d)module!, x),
             ConvLayer c when fast && IsValid3x3(c) => (x, _) => Conv3x3Function.Call((Conv2d)module!, x),
             ConvLayer or LinearLayer => (x, _) => module!.call(x),
-            BatchNormLayer => ((BatchNorm)module!).Forward, // the module runs the node it was given (BatchNorm above)
+            BatchNormLayer => ((BatchNorm)module!).Forward, // the module runs the node it was given (BatchNormTraining above)
             ActivationLayer { Function: ActivationFunction.Relu } => (x, _) => F.relu(x),
             ActivationLayer { Function: ActivationFunction.Sigmoid } => (x, _) => x.sigmoid(),
             MaxPoolLayer p when fast && IsPool2x2(p) => (x, _) => MaxPool2x2Function.Pool(x),

@@ -13,8 +13,8 @@ internal static class LayerModules
     {
         ConvLayer c => nn.Conv2d(c.InChannels, c.OutChannels, c.Kernel, stride: c.Stride, padding: c.Padding, bias: c.Bias),
         LinearLayer l => nn.Linear(l.InFeatures, l.OutFeatures, hasBias: l.Bias),
-        BatchNormLayer b when inputRank == 3 => new BatchNorm2d(b.Features, b.Momentum, b.Epsilon, b.Name) { Node = kernels.BatchNorm() },
-        BatchNormLayer b => new BatchNorm1d(b.Features, b.Momentum, b.Epsilon, b.Name) { Node = kernels.BatchNorm() },
+        BatchNormLayer b when inputRank == 3 => new BatchNorm2d(b.Features, b.Momentum, b.Epsilon, b.Name) { TrainingNode = kernels.BatchNormTraining() },
+        BatchNormLayer b => new BatchNorm1d(b.Features, b.Momentum, b.Epsilon, b.Name) { TrainingNode = kernels.BatchNormTraining() },
         _ => null,
     };
 }

@@ -1,5 +1,5 @@
 // Each kind of bad model file is refused when the classifier is created, with the file's name (the
-// evaluator's case is in Training.Tests' Evaluation/BadModelTests).
+// evaluator's case is in Training.Tests' OnnxEvaluation/BadModelTests).
 using Google.Protobuf;
 using MnistBn.Shared;
 

@@ -1,7 +1,7 @@
 // cuda on this CPU-only build: with fallback allowed the model runs on the CPU and a warning is
 // logged; with fallback disallowed creation fails with a clear message. Both are decided by
 // DeviceResolver, because ML.NET's own fallback does not cover the CPU package (pinned below). The
-// evaluator's case (Training's ModelEvaluator) is in Training.Tests' Evaluation/DeviceTests.
+// evaluator's case (Training's ModelEvaluator) is in Training.Tests' OnnxEvaluation/DeviceTests.
 using Microsoft.ML;
 using MnistBn.Inference.Pipeline;
 using MnistBn.TestSupport;

@@ -20,7 +20,7 @@ public sealed class NonFileInputTests(ClassifierFixture fixture) : IClassFixture
         var error = Assert.Throws<InvalidDataException>(() => fixture.Classifier.PredictFile(fifo));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.Contains($"{fifo}: not a regular file", error.Message);
+        Assert.Contains($"{fifo}: is a FIFO (named pipe), not a regular file", error.Message);
     }
 
     [Fact]
@@ -30,14 +30,14 @@ public sealed class NonFileInputTests(ClassifierFixture fixture) : IClassFixture
 
         var error = Assert.Throws<InvalidDataException>(() => DigitClassifier.Create(fifo));
 
-        Assert.Contains($"{fifo}: not a regular file", error.Message);
+        Assert.Contains($"{fifo}: is a FIFO (named pipe), not a regular file", error.Message);
     }
 
     [Fact]
     public void Dev_zero_as_image_is_refused_instead_of_read()
     {
         var error = Assert.Throws<InvalidDataException>(() => fixture.Classifier.PredictFile("/dev/zero"));
-        Assert.Contains("/dev/zero: not a regular file", error.Message);
+        Assert.Contains("/dev/zero: is a character device, not a regular file", error.Message);
     }
 
     [Fact]

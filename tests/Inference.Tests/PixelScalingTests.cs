@@ -1,6 +1,6 @@
 // The pipeline's ExtractPixels scaling is the model contract's, for plain and inverted images: the
 // step both the classifier and the batch path rely on (their scores against plain ONNX Runtime are
-// pinned in Training.Tests' Evaluation/PipelineEquivalenceTests, next to the direct scorer).
+// pinned in Training.Tests' OnnxEvaluation/PipelineEquivalenceTests, next to the direct scorer).
 using MnistBn.Shared;
 
 namespace MnistBn.Inference.Tests;

@@ -21,7 +21,7 @@ public sealed class BatchNormPoolTests
         manual_seed(12);
         var values = randn(8, channels, size, size) * 3 + 1;
         values[.., .., ..4, ..4] = zeros(8, channels, 4, 4); // tied windows, as on MNIST's background
-        var (fused, reference) = (Layer(channels), Layer(channels));
+        var (fused, reference) = (Layer(channels, fast: true), Layer(channels, fast: false));
         var (x, xReference) = (values.clone().requires_grad_(true), values.clone().requires_grad_(true));
 
         var output = FusedOp(fused, size).Run(x, BatchStatisticsReducer.WholeBatch);
@@ -44,7 +44,7 @@ public sealed class BatchNormPoolTests
     public void Eval_mode_uses_the_running_statistics()
     {
         using var scope = NewDisposeScope();
-        var layer = Layer(6);
+        var layer = Layer(6, fast: true);
         layer.eval();
         var input = randn(4, 6, 26, 26);
         AssertClose(F.relu(F.max_pool2d(layer.call(input), 2)), FusedOp(layer, 26).Run(input, BatchStatisticsReducer.WholeBatch), 0, "eval output");
@@ -61,9 +61,10 @@ public sealed class BatchNormPoolTests
         return plan[0];
     }
 
-    private static BatchNorm2d Layer(int channels)
+    /// <summary>A layer with fixed γ and β; <paramref name="fast"/> hands it the fast kernels' node, as the network would.</summary>
+    private static BatchNorm2d Layer(int channels, bool fast)
     {
-        var layer = new BatchNorm2d(channels, 0.1, 1e-3);
+        var layer = new BatchNorm2d(channels, 0.1, 1e-3) { TrainingNode = fast ? KernelChoice.Fast.BatchNormTraining() : null };
         using (no_grad())
         {
             // Non-trivial γ (one negative) and β, identical in both layers.

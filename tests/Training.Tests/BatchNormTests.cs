@@ -3,6 +3,7 @@
 // training-mode output, running-statistics updates and eval-mode output, within 1e-6 (relative to
 // the values' magnitude where that exceeds 1).
 using MnistBn.Training.Model;
+using MnistBn.Training.Model.Autograd;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,14 +16,14 @@ public sealed class BatchNormTests
     private const double Tolerance = 1e-6;
 
     // The fast kernels' node, which the network hands its BatchNorm layers; without it a layer runs Algorithm 1.
-    private static readonly MnistBn.Training.Model.Autograd.BatchNormNode FastNode = KernelChoice.Fast.BatchNorm()!;
+    private static readonly BatchNormTrainingNode FastNode = KernelChoice.Fast.BatchNormTraining()!;
 
     [Fact]
     public void BatchNorm2d_matches_builtin_in_training_running_stats_and_eval()
     {
         using var scope = NewDisposeScope();
         manual_seed(1);
-        using var ours = new BatchNorm2d(6, Momentum, Epsilon) { Node = FastNode };
+        using var ours = new BatchNorm2d(6, Momentum, Epsilon) { TrainingNode = FastNode };
         using var reference = nn.BatchNorm2d(6, eps: Epsilon, momentum: Momentum);
         CompareAgainst(ours, reference, () => randn(8, 6, 5, 5) * 2 + 0.5);
     }
@@ -35,7 +36,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(2);
-        using var ours = new BatchNorm1d(features, Momentum, Epsilon) { Node = FastNode };
+        using var ours = new BatchNorm1d(features, Momentum, Epsilon) { TrainingNode = FastNode };
         using var reference = nn.BatchNorm1d(features, eps: Epsilon, momentum: Momentum);
         CompareAgainst(ours, reference, () => randn(16, features) * 3 - 1);
     }
@@ -58,7 +59,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
-        using var ours = new BatchNorm2d(4, 0.5, 1e-5) { Node = FastNode };
+        using var ours = new BatchNorm2d(4, 0.5, 1e-5) { TrainingNode = FastNode };
         using var reference = nn.BatchNorm2d(4, eps: 1e-5, momentum: 0.5);
         CompareAgainst(ours, reference, () => randn(4, 4, 3, 3) * 5 + 2);
     }
@@ -68,7 +69,7 @@ public sealed class BatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(4);
-        using var norm = new BatchNorm2d(3, Momentum, Epsilon) { Node = FastNode };
+        using var norm = new BatchNorm2d(3, Momentum, Epsilon) { TrainingNode = FastNode };
         var output = norm.call(randn(5, 3, 4, 4));
         (output * randn(5, 3, 4, 4)).sum().backward();
         Assert.NotNull(norm.Weight.grad);
@@ -85,7 +86,7 @@ public sealed class BatchNormTests
         using var scope = NewDisposeScope();
         manual_seed(5);
         var shape = rank == 4 ? new long[] { 6, 3, 5, 5 } : new long[] { 10, 7 };
-        using BatchNorm ours = rank == 4 ? new BatchNorm2d(3, Momentum, Epsilon) { Node = FastNode } : new BatchNorm1d(7, Momentum, Epsilon) { Node = FastNode };
+        using BatchNorm ours = rank == 4 ? new BatchNorm2d(3, Momentum, Epsilon) { TrainingNode = FastNode } : new BatchNorm1d(7, Momentum, Epsilon) { TrainingNode = FastNode };
         using nn.Module<Tensor, Tensor> reference = rank == 4 ? nn.BatchNorm2d(3, eps: Epsilon, momentum: Momentum) : nn.BatchNorm1d(7, eps: Epsilon, momentum: Momentum);
         using (no_grad())
         {

@@ -99,7 +99,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
         // Thread 1 fails between its forward and backward passes while thread 0 goes on into its backward
         // pass, where BatchNorm's exchange (called from LibTorch's native autograd engine) must not throw.
         using var scope = NewDisposeScope();
-        var layer = new BatchNorm1d(5, 0.1, 1e-3) { Node = KernelChoice.Fast.BatchNorm() };
+        var layer = new BatchNorm1d(5, 0.1, 1e-3) { TrainingNode = KernelChoice.Fast.BatchNormTraining() };
         layer.train();
         var exchange = new PartExchange(2);
         using var threads = new PartThreads(2);
@@ -139,7 +139,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
     [InlineData(5, 4)]
     public void Parts_cover_the_batch_in_order_and_differ_by_at_most_one(long size, int parts)
     {
-        var all = Enumerable.Range(0, parts).Select(p => SplitBatchStep.Part(size, parts, p)).ToList();
+        var all = Enumerable.Range(0, parts).Select(p => BatchParts.Of(size, parts, p)).ToList();
         Assert.Equal(0, all[0].Start);
         for (var p = 1; p < parts; p++)
             Assert.Equal(all[p - 1].Start + all[p - 1].Length, all[p].Start);
@@ -216,7 +216,7 @@ public sealed class SplitBatchStepTests(TrainingFixture data) : IClassFixture<Tr
     }
 
     [Fact]
-    public void Shards_out_of_step_are_reported()
+    public void Parts_out_of_step_are_reported()
     {
         var exchange = new PartExchange(2);
         using var threads = new PartThreads(2);

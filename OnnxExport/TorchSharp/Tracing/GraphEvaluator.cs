@@ -2,8 +2,8 @@
 // exactly as the nodes define their math (GraphNodes.cs) and independently of the modules the trace
 // read them from. ModuleOnnxExport runs it on a second input and compares it with the module's own
 // forward, so a graph that only matched forward on the example batch is refused (GraphReplay.cs);
-// tests pin it to ONNX Runtime on the written files. One- and two-dimensional convolutions and
-// pooling go through the same 2-D ops, with a size-1 height for 1-D.
+// tests pin it to ONNX Runtime on the written files. One-dimensional convolutions (and pooling, should a
+// front end emit it) go through the 2-D ops with a size-1 height.
 using MnistBn.OnnxExport.Graph;
 using MnistBn.OnnxExport.Weights;
 using static TorchSharp.torch;

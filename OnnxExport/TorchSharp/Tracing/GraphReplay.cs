@@ -4,8 +4,8 @@
 // input's values, passes it. On a second, different and larger input, ModuleOnnxExport traces again
 // (the trace's own error then names the module), requires the same modules in the same order
 // (RequireSamePath), and compares the traced graph, evaluated in plain tensor ops (GraphEvaluator), with
-// the module's own forward (RequireSameAsEager): the graph is what will be exported, and it must compute
-// what the module computes, not only on one batch.
+// the module's own forward (RequireSameAsEager): the graph, before folding, is what will be written, and
+// it must compute what the module computes, not only on one batch.
 using MnistBn.OnnxExport.Graph;
 using static TorchSharp.torch;
 
@@ -14,8 +14,10 @@ namespace MnistBn.OnnxExport.TorchSharp;
 internal static class GraphReplay
 {
     // Float32 rounding differs between the graph's plain ops and the modules' kernels by ~1e-6 of the
-    // output's scale; a computation the graph lacks differs by far more.
+    // output's largest magnitude; a computation the graph lacks differs by far more. The floor keeps an
+    // all-zero output from demanding exact equality.
     private const double RelativeTolerance = 1e-3;
+    private const double AbsoluteFloor = 1e-6;
 
     /// <summary>Throws unless the trace on the second input (<paramref name="replayed"/>) called the modules <paramref name="traced"/> did, in the same order.</summary>
     /// <exception cref="InvalidOperationException">Another path, naming the first node where the two differ.</exception>
@@ -32,8 +34,13 @@ internal static class GraphReplay
             "compute both branches with modules, or export each path as a model of its own.");
     }
 
-    // Each node by name and kind, then the output.
-    private static string[] Path(ExportGraph graph) => [.. graph.Nodes.Select(n => $"{n.Name} ({n.GetType().Name.Replace("Node", "", StringComparison.Ordinal)})"), $"output {graph.Output}"];
+    // Each node by name and kind, with what it reads where that is not simply the step before; then the output.
+    private static string[] Path(ExportGraph graph) =>
+    [
+        .. graph.Nodes.Select((n, i) => $"{n.Name} ({n.GetType().Name.Replace("Node", "", StringComparison.Ordinal)})" +
+            (n.Inputs.SequenceEqual([i == 0 ? graph.Input : graph.Nodes[i - 1].Name]) ? "" : $" reading {string.Join(", ", n.Inputs)}")),
+        $"output {graph.Output}",
+    ];
 
     /// <summary>
     /// Throws unless <paramref name="graph"/> gives <paramref name="module"/>'s output (in eval mode) on
@@ -53,7 +60,7 @@ internal static class GraphReplay
             throw Differs(name, "the module and the graph return non-finite values in different places");
         var scale = eager.where(finite, 0).abs().max().item<float>();
         var difference = (eager - replayed).where(finite, 0).abs().max().item<float>();
-        if (difference > RelativeTolerance * Math.Max(1, scale))
+        if (difference > RelativeTolerance * scale + AbsoluteFloor)
             throw Differs(name, $"max |module − graph| = {difference:G3} where the outputs reach {scale:G3}");
     }
 

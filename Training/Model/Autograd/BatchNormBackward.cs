@@ -1,4 +1,8 @@
-// The backward half of BatchNormForward.cs's algebra: dx = a·dy + b·(x − μ) + k and the parameter gradients.
+// The per-channel scalars of training-mode batch normalisation's backward pass (the forward's are in
+// BatchNormForward.cs). With m values per channel, r = 1/√(σ² + ε):
+//   dβ = Σ dy, dγ = r·Σ dy·(x − μ), dx = a·dy + b·(x − μ) + k
+//   with a = γr, b = −γr²·dγ/m, k = −a·dβ/m   (Ioffe & Szegedy §3, rearranged)
+// Scalars are computed in double and stored as float for the kernels.
 using MnistBn.Training.DataParallel;
 using static TorchSharp.torch;
 

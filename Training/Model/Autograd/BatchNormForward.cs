@@ -1,8 +1,7 @@
-// The per-channel scalars of training-mode batch normalisation, shared by BatchNormFunction and the
-// fused BatchNormPoolFunction. With m values per channel, r = 1/√(σ² + ε) and x̂ = (x − μ)·r:
-//   forward:  y = x·scale + shift, scale = γr, shift = β − μγr (BatchNormAffine)
-//   backward: dβ = Σ dy, dγ = r·Σ dy·(x − μ), dx = a·dy + b·(x − μ) + k
-//             with a = γr, b = −γr²·dγ/m, k = −a·dβ/m   (Ioffe & Szegedy §3, rearranged)
+// The per-channel scalars of training-mode batch normalisation's forward pass, shared by
+// BatchNormFunction and the fused BatchNormPoolFunction (the backward's are in BatchNormBackward.cs).
+// With m values per channel, r = 1/√(σ² + ε):
+//   y = x·scale + shift, scale = γr, shift = β − μγr (BatchNormAffine)
 // Scalars are computed in double and stored as float for the kernels.
 using MnistBn.OnnxExport.Weights;
 using MnistBn.Training.Model.Kernels;

@@ -9,4 +9,4 @@ namespace MnistBn.Training.Model.Autograd;
 /// Normalises <paramref name="input"/> with its batch statistics (scale <paramref name="gamma"/>, shift
 /// <paramref name="beta"/>), recording the statistics in <paramref name="statistics"/>.
 /// </summary>
-internal delegate Tensor BatchNormNode(Tensor input, Tensor gamma, Tensor beta, double epsilon, BatchStatistics statistics);
+internal delegate Tensor BatchNormTrainingNode(Tensor input, Tensor gamma, Tensor beta, double epsilon, BatchStatistics statistics);
