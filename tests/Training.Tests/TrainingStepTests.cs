@@ -58,6 +58,20 @@ public sealed class TrainingStepTests(TrainingFixture data) : IClassFixture<Trai
         Assert.True(optimizerSeconds > 0, "the optimizer was not timed");
     }
 
+    [Fact]
+    public void Profile_times_every_phase_of_one_epoch_on_the_configured_threads()
+    {
+        using var output = new TempDirectory();
+        var config = TrainingFixture.Config(1, output.Path);
+
+        var profile = TrainingStepProfile.Measure(config, "bn", data.Train);
+
+        Assert.Equal(TrainingFixture.TrainImages / config.Training.BatchSize, profile.Batches);
+        Assert.Equal(Trainer.TrainingThreads(config.Training), profile.Threads);
+        Assert.All([profile.Data, profile.ForwardBackward, profile.Optimizer], seconds => Assert.True(seconds > 0, "a phase was not timed"));
+        Assert.Equal(profile.Data + profile.ForwardBackward + profile.Optimizer, profile.Total, 9);
+    }
+
     [Theory]
     [InlineData("adam", KernelChoice.Fast, typeof(SinglePassAdam))]
     [InlineData("adam", KernelChoice.Reference, typeof(Adam))]
