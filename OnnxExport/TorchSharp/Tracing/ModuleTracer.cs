@@ -36,8 +36,11 @@ internal sealed class ModuleTracer
 
     private sealed record TracedValue(string Name, Tensor Snapshot);
 
-    /// <summary>The graph of <paramref name="root"/>'s forward on <paramref name="example"/>, a batch on the module's device.</summary>
-    public static ExportGraph Trace(nn.Module<Tensor, Tensor> root, Tensor example, string graphName)
+    /// <summary>
+    /// The graph of <paramref name="root"/>'s forward on <paramref name="example"/>, a batch on the module's device, and
+    /// the output that forward returned (the hooks pass every value through unchanged).
+    /// </summary>
+    public static (ExportGraph Graph, Tensor Output) Trace(nn.Module<Tensor, Tensor> root, Tensor example, string graphName)
     {
         var tracer = new ModuleTracer(root);
         var removers = new List<Action>();
@@ -65,7 +68,7 @@ internal sealed class ModuleTracer
             tracer.Define(example, InputValue);
             var output = root.call(example);
             var result = tracer.ValueOf(output, $"the output of {tracer.Describe(root)}", root);
-            return new ExportGraph(graphName, InputValue, [.. example.shape.Skip(1)], tracer._nodes, result, [.. output.shape.Skip(1)]);
+            return (new ExportGraph(graphName, InputValue, [.. example.shape.Skip(1)], tracer._nodes, result, [.. output.shape.Skip(1)]), output);
         }
         finally
         {
