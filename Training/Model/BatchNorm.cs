@@ -105,7 +105,7 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
         RequireShape(input);
         if (!training)
             return Normalize(input, running_mean, running_var);
-        return TrainingNode is null ? Algorithm1(input, reducer) : Train(input, reducer, TrainingNode);
+        return TrainingNode is null ? Algorithm1(input, reducer) : TrainChecked(input, reducer, TrainingNode);
     }
 
     // The reference: Ioffe & Szegedy's Algorithm 1 over a mini-batch B of m values per channel, in plain
@@ -148,6 +148,12 @@ public abstract class BatchNorm : nn.Module<Tensor, Tensor>, IBatchNormModule
     internal Tensor Train(Tensor input, BatchStatisticsReducer reducer, BatchNormTrainingNode node)
     {
         RequireShape(input);
+        return TrainChecked(input, reducer, node);
+    }
+
+    // Train for an input whose shape Forward has already checked.
+    private Tensor TrainChecked(Tensor input, BatchStatisticsReducer reducer, BatchNormTrainingNode node)
+    {
         // A part of a split batch may hold a single sample; only the whole batch's count, known after the
         // parts have exchanged their sums, must reach two.
         if (!reducer.IsSplit)
