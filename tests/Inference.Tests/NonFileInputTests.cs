@@ -2,6 +2,7 @@
 // opened (opening one blocks until a writer comes), /dev/zero is refused instead of filling memory,
 // and an oversize file is refused naming the file and the limit.
 using System.Diagnostics;
+using MnistBn.TestSupport;
 
 namespace MnistBn.Inference.Tests;
 
@@ -14,7 +15,7 @@ public sealed class NonFileInputTests(ClassifierFixture fixture) : IClassFixture
     [Fact]
     public void Fifo_as_image_is_refused_without_blocking()
     {
-        var fifo = Fifo("digit.png");
+        var fifo = SpecialFiles.MakeFifo(Path.Combine(_folder, "digit.png"));
         var clock = Stopwatch.StartNew();
 
         var error = Assert.Throws<InvalidDataException>(() => fixture.Classifier.PredictFile(fifo));
@@ -26,7 +27,7 @@ public sealed class NonFileInputTests(ClassifierFixture fixture) : IClassFixture
     [Fact]
     public void Fifo_as_model_is_refused_without_blocking()
     {
-        var fifo = Fifo("model.onnx");
+        var fifo = SpecialFiles.MakeFifo(Path.Combine(_folder, "model.onnx"));
 
         var error = Assert.Throws<InvalidDataException>(() => DigitClassifier.Create(fifo));
 
@@ -59,15 +60,6 @@ public sealed class NonFileInputTests(ClassifierFixture fixture) : IClassFixture
         using var zeros = new EndlessStream();
         var error = Assert.Throws<InvalidDataException>(() => fixture.Classifier.Predict(zeros, "upload"));
         Assert.Contains("upload: more than the", error.Message);
-    }
-
-    private string Fifo(string name)
-    {
-        var path = Path.Combine(_folder, name);
-        using var mkfifo = Process.Start("mkfifo", path);
-        mkfifo.WaitForExit();
-        Assert.Equal(0, mkfifo.ExitCode);
-        return path;
     }
 
     private sealed class EndlessStream : Stream
