@@ -23,7 +23,7 @@ internal sealed record StepProfile(double Data, double ForwardBackward, double O
 
 internal static class TrainingStepProfile
 {
-    public static StepProfile Measure(PipelineConfig config, string variant, MnistTensors train)
+    public static StepProfile Measure(PipelineConfig config, string variant, MnistTensors train, CancellationToken cancel = default)
     {
         var trainer = new Trainer(config, train, train, _ => { }); // sets TorchSharp's threads as training does
         torch.manual_seed(config.Training.Seed);
@@ -41,6 +41,7 @@ internal static class TrainingStepProfile
         var count = 0;
         for (long start = 0; start + batchSize <= train.Count; start += batchSize)
         {
+            cancel.ThrowIfCancellationRequested(); // between batches, as training stops
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
             var indices = order.narrow(0, start, batchSize);

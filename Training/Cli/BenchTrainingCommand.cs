@@ -74,7 +74,7 @@ internal static class BenchTrainingCommand
                             $"epochs {string.Join(", ", history.Epochs.Select(e => e.TrainSeconds.ToString("F2", CultureInfo.InvariantCulture)))} s"));
                     }
                     if (parse.GetValue(Profile))
-                        PrintProfile(variant, TrainingStepProfile.Measure(config, variant, session.Train));
+                        PrintProfile(variant, TrainingStepProfile.Measure(config, variant, session.Train, cancel));
                 }
             }
             finally
